@@ -1,0 +1,120 @@
+"""Settings from the environment, validated once; a bad value stops start-up in one line."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_URL = f"sqlite:///{REPO_ROOT / 'instance' / 'frontdoor.sqlite3'}"
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything frontdoor reads from its environment."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    env: Literal["development", "production", "test"] = Field(
+        default="development", validation_alias="FRONTDOOR_ENV"
+    )
+    database_url: str = DEFAULT_SQLITE_URL
+    redis_url: str | None = None
+    public_base_url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:5000")
+    secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_hex(32)))
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from_number: str | None = None
+
+    nlu_backend: Literal["keyword"] = "keyword"
+    rasa_url: AnyHttpUrl | None = None
+    nlu_confidence_threshold: float = Field(default=0.55, ge=0.0, le=1.0)
+
+    routing_rules_dir: Path = REPO_ROOT / "routing_rules"
+    bots_dir: Path = REPO_ROOT / "bots"
+    case_reference_prefix: str = Field(default="WNC", pattern=r"^[A-Z]{2,6}$")
+    timezone: str = "Europe/London"
+    log_format: Literal["json", "console"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(f"not a database URL ({exc})") from None
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError("only sqlite:// and postgresql:// are supported")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url_scheme(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("routing_rules_dir", "bots_dir")
+    @classmethod
+    def _is_directory(cls, value: Path) -> Path:
+        if not value.is_dir():
+            raise ValueError(f"{value} is not a directory")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @property
+    def uses_rq(self) -> bool:
+        """True when background jobs go through Redis and rq, not inline."""
+        return self.redis_url is not None
+
+    @property
+    def effective_log_format(self) -> Literal["json", "console"]:
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.env == "production" else "console"
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Read settings from the environment, with `overrides` taking precedence."""
+    kwargs = {key.lower(): value for key, value in (overrides or {}).items()}
+    if "frontdoor_env" in kwargs:
+        kwargs["FRONTDOOR_ENV"] = kwargs.pop("frontdoor_env")
+    try:
+        return Settings(**kwargs)
+    except ValidationError as exc:
+        raise ConfigError(_one_line(exc)) from None
+
+
+def _one_line(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+    if name == "ENV":
+        name = "FRONTDOOR_ENV"
+    more = len(exc.errors()) - 1
+    suffix = f" (and {more} more)" if more else ""
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{name}: {message}{suffix}"

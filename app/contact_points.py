@@ -1,0 +1,59 @@
+"""Normalising the addresses residents reach us from, so the same person matches themselves."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+DEFAULT_REGION = "GB"
+_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class InvalidContactPointError(ValueError):
+    """An address that cannot be a phone number, email or postcode."""
+
+
+def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
+    """E.164 form of a phone number: `07700 900123` -> `+447700900123`."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidContactPointError(f"not a phone number: {exc}") from None
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidContactPointError("not a possible phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(raw: str) -> str:
+    """Lower-cased, trimmed address; the domain IDNA-encoded."""
+    candidate = raw.strip().strip("<>").strip()
+    if not _EMAIL.match(candidate):
+        raise InvalidContactPointError("not an email address")
+    local, _, domain = candidate.rpartition("@")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise InvalidContactPointError("not an email domain") from None
+    return f"{local.lower()}@{ascii_domain.lower()}"
+
+
+def normalise_postcode(raw: str) -> str:
+    """`nn11aa` -> `NN1 1AA`."""
+    compact = re.sub(r"\s+", "", raw.upper())
+    match = _POSTCODE.match(compact)
+    if not match:
+        raise InvalidContactPointError("not a UK postcode")
+    return f"{match.group(1)} {match.group(2)}"
+
+
+def postcode_sector(postcode: str) -> str:
+    """`NN1 1AA` -> `NN1 1`: the unit bin rounds are planned by."""
+    normalised = normalise_postcode(postcode)
+    return normalised[:-2]
+
+
+def postcode_district(postcode: str) -> str:
+    """`NN1 1AA` -> `NN1`."""
+    return normalise_postcode(postcode).split(" ", 1)[0]

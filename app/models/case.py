@@ -1,0 +1,48 @@
+"""Cases: the council's record of a need, from first contact to closure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from app.models.types import JSONType, UTCDateTime, utcnow
+
+
+class Case(SQLModel, table=True):
+    """A resident's need that outlives one message."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=20, unique=True)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    case_type: str = Field(max_length=40)
+    intent: str | None = Field(default=None, max_length=60)
+    status: str = Field(default="open", max_length=20, index=True)  # open | closed
+    stage: str = Field(max_length=40)
+    priority: str = Field(default="normal", max_length=20)
+    flags: list[str] = Field(default_factory=list, sa_type=JSONType)
+    queue: str | None = Field(default=None, max_length=60, index=True)
+    advisor_id: int | None = Field(default=None, foreign_key="advisor.id", index=True)
+    channel: str = Field(max_length=20)
+    summary: str = ""
+    # Partners see a case only once the resident has agreed to share it.
+    partner_consent: str | None = Field(default=None, max_length=20)
+    sla_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    queued_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CaseStageChange(SQLModel, table=True):
+    """One step in a case's history: who moved it, when and why."""
+
+    __tablename__ = "case_stage_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    from_stage: str | None = Field(default=None, max_length=40)
+    to_stage: str = Field(max_length=40)
+    actor: str = Field(max_length=200)
+    reason: str = ""
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
