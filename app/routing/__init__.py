@@ -1,0 +1,1 @@
+"""Routing as data: rules, queues and assignment."""

@@ -1,0 +1,278 @@
+"""Routing rules: a closed set of match operators, validated at start-up, first match wins."""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from app.routing.queues import QueueDirectory
+from app.routing.yaml_source import DataFileError, YamlDocument, load_yaml
+from app.vocabulary import Channel, Flag, Outcome, Priority
+
+# Data files in routing_rules/ that are not rule files, by their top-level key.
+OTHER_KINDS = frozenset({"queues", "safety_cues", "case_types"})
+REPLY_FIELDS = frozenset({"reference", "queue_title"})
+
+
+def _as_tuple(value: Any) -> Any:
+    """Let YAML say `intent: missed_bin` as well as `intent: [missed_bin]`."""
+    return (value,) if isinstance(value, str) else value
+
+
+Names = Annotated[tuple[str, ...], BeforeValidator(_as_tuple), Field(min_length=1)]
+
+
+class TimeWindow(BaseModel):
+    """Local clock time from `start` (inclusive) to `end` (exclusive); may wrap midnight."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: time
+    end: time
+
+    def contains(self, moment: time) -> bool:
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+
+@dataclass(frozen=True)
+class RoutingContext:
+    """What the rules may look at: the closed set of facts about one message."""
+
+    intent: str
+    confidence: float
+    channel: Channel
+    flags: frozenset[str]
+    open_case_types: frozenset[str]
+    local_time: datetime
+    working_day: bool
+
+
+class Match(BaseModel):
+    """The closed set of operators; every operator given must hold (AND)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    intent: Names | None = None
+    intent_not: Names | None = None
+    confidence_at_least: float | None = Field(default=None, ge=0, le=1)
+    confidence_below: float | None = Field(default=None, ge=0, le=1)
+    channel: Annotated[tuple[Channel, ...], BeforeValidator(_as_tuple)] | None = None
+    flags_any: Annotated[tuple[Flag, ...], BeforeValidator(_as_tuple)] | None = None
+    flags_all: Annotated[tuple[Flag, ...], BeforeValidator(_as_tuple)] | None = None
+    flags_none: Annotated[tuple[Flag, ...], BeforeValidator(_as_tuple)] | None = None
+    has_open_case_of_type: Names | None = None
+    time_of_day: TimeWindow | None = None
+    working_day: bool | None = None
+
+    @property
+    def is_catch_all(self) -> bool:
+        return not self.model_fields_set
+
+    def matches(self, ctx: RoutingContext) -> bool:
+        if self.intent is not None and ctx.intent not in self.intent:
+            return False
+        if self.intent_not is not None and ctx.intent in self.intent_not:
+            return False
+        if self.confidence_at_least is not None and ctx.confidence < self.confidence_at_least:
+            return False
+        if self.confidence_below is not None and ctx.confidence >= self.confidence_below:
+            return False
+        if self.channel is not None and ctx.channel not in self.channel:
+            return False
+        if self.flags_any is not None and not ctx.flags & {f.value for f in self.flags_any}:
+            return False
+        if self.flags_all is not None and not {f.value for f in self.flags_all} <= ctx.flags:
+            return False
+        if self.flags_none is not None and ctx.flags & {f.value for f in self.flags_none}:
+            return False
+        if self.has_open_case_of_type is not None and not (
+            ctx.open_case_types & set(self.has_open_case_of_type)
+        ):
+            return False
+        if self.time_of_day is not None and not self.time_of_day.contains(
+            ctx.local_time.timetz().replace(tzinfo=None)
+        ):
+            return False
+        return self.working_day is None or ctx.working_day == self.working_day
+
+
+class Action(BaseModel):
+    """What to do when a rule fires."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    outcome: Outcome
+    queue: str | None = None
+    priority: Priority = Priority.NORMAL
+    case_type: str | None = None
+    answer: str | None = None
+    reply: str | None = None
+
+    @model_validator(mode="after")
+    def _outcome_needs(self) -> Action:
+        if self.outcome is Outcome.ANSWER:
+            if self.queue is not None:
+                raise ValueError("an answer is given by the bot; it takes no queue")
+            if self.answer is None and self.reply is None:
+                raise ValueError("an answer needs `answer` (a provider) or `reply` (text)")
+        elif self.queue is None:
+            raise ValueError(f"outcome {self.outcome.value} needs a queue")
+        if self.outcome is Outcome.SERVICE_REQUEST and self.case_type is None:
+            raise ValueError("a service_request needs a case_type")
+        if self.reply is not None:
+            fields = {name for _, name, _, _ in string.Formatter().parse(self.reply) if name}
+            unknown = fields - REPLY_FIELDS
+            if unknown:
+                raise ValueError(
+                    f"reply uses unknown field(s) {sorted(unknown)}; "
+                    f"allowed: {sorted(REPLY_FIELDS)}"
+                )
+        return self
+
+
+class Rule(BaseModel):
+    """One routing rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    description: str = Field(min_length=1)
+    when: Match = Match()
+    then: Action
+
+
+class _RulesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rules: list[Rule] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """Rules in evaluation order across files (sorted by file name)."""
+
+    rules: tuple[Rule, ...]
+    version: str
+    sources: tuple[Path, ...]
+
+    def first_match(self, ctx: RoutingContext) -> Rule:
+        for rule in self.rules:
+            if rule.when.matches(ctx):
+                return rule
+        raise LookupError("no rule matched; the ruleset must end with a catch-all")
+
+
+@dataclass(frozen=True)
+class _Located:
+    rule: Rule
+    document: YamlDocument
+    index: int
+
+
+def rule_files(rules_dir: Path) -> list[Path]:
+    """Every YAML file in `rules_dir` whose top-level key is `rules`, sorted by name."""
+    found = []
+    for path in sorted(rules_dir.glob("*.yaml")):
+        data = load_yaml(path).data
+        keys = set(data) if isinstance(data, dict) else set()
+        if keys == {"rules"}:
+            found.append(path)
+        elif not keys & OTHER_KINDS:
+            raise DataFileError(
+                f"{path}:1: expected one top-level key: rules, "
+                f"or one of {sorted(OTHER_KINDS)}; found {sorted(keys) or 'nothing'}"
+            )
+    return found
+
+
+def load_ruleset(
+    rules_dir: Path,
+    queues: QueueDirectory,
+    intents: Collection[str],
+    answers: Collection[str],
+    required_queues: Sequence[str] = (),
+) -> Ruleset:
+    """Read, validate and cross-check every rule file; raises DataFileError on the first fault."""
+    located: list[_Located] = []
+    files = rule_files(rules_dir)
+    if not files:
+        raise DataFileError(f"{rules_dir}:1: no rule files (YAML with a top-level `rules:` key)")
+    digest = hashlib.sha256()
+    for path in files:
+        document = load_yaml(path)
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        try:
+            parsed = _RulesFile.model_validate(document.data)
+        except ValidationError as exc:
+            raise document.validation_error(exc) from None
+        located.extend(_Located(rule, document, i) for i, rule in enumerate(parsed.rules))
+    _cross_check(located, queues, intents, answers)
+    for queue_id in required_queues:
+        if queue_id not in queues:
+            raise DataFileError(f"{rules_dir / 'queues.yaml'}:1: queue {queue_id!r} is required")
+    return Ruleset(
+        rules=tuple(item.rule for item in located),
+        version=digest.hexdigest()[:12],
+        sources=tuple(files),
+    )
+
+
+def _cross_check(
+    located: list[_Located],
+    queues: QueueDirectory,
+    intents: Collection[str],
+    answers: Collection[str],
+) -> None:
+    seen: dict[str, Path] = {}
+    for position, item in enumerate(located):
+        rule, doc = item.rule, item.document
+        where: list[int | str] = ["rules", item.index]
+        if rule.id in seen:
+            raise doc.error(
+                [*where, "id"], f"duplicate rule id {rule.id!r} (first in {seen[rule.id]})"
+            )
+        seen[rule.id] = doc.path
+        for field in ("intent", "intent_not"):
+            for intent in getattr(rule.when, field) or ():
+                if intent not in intents:
+                    raise doc.error([*where, "when", field], f"unknown intent {intent!r}")
+        queue_id = rule.then.queue
+        if queue_id is not None:
+            if queue_id not in queues:
+                raise doc.error([*where, "then", "queue"], f"unknown queue {queue_id!r}")
+            want = "partner" if rule.then.outcome is Outcome.PARTNER else "council"
+            if queues[queue_id].kind != want:
+                raise doc.error(
+                    [*where, "then", "queue"],
+                    f"outcome {rule.then.outcome.value} needs a {want} queue, "
+                    f"{queue_id!r} is a {queues[queue_id].kind} queue",
+                )
+        if rule.then.answer is not None and rule.then.answer not in answers:
+            raise doc.error(
+                [*where, "then", "answer"],
+                f"unknown answer {rule.then.answer!r}; known: {sorted(answers)}",
+            )
+        if rule.when.is_catch_all and position != len(located) - 1:
+            raise doc.error(where, f"rule {rule.id!r} matches everything, so later rules never run")
+    last = located[-1]
+    if not last.rule.when.is_catch_all:
+        raise last.document.error(
+            ["rules", last.index],
+            "the last rule must match everything (no `when`), so every message gets a decision",
+        )
