@@ -1,0 +1,1 @@
+"""Understanding what a resident needs: intent, entities and safety cues."""
