@@ -1,0 +1,110 @@
+"""Demo data for `make run`: queues, advisors, bin rounds, and the strategy's residents."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from app.contact_points import normalise_email, normalise_phone
+from app.models import Advisor, BinRound, ContactKind, ContactPoint, Customer, utcnow
+
+ADVISORS = (
+    (
+        "Amira Khan",
+        "amira.khan@example.gov.uk",
+        ["customer_services", "revenues", "safeguarding"],
+        ["en", "ur"],
+        {"web": 3, "sms": 3, "voice": 1},
+    ),
+    (
+        "Ben Walsh",
+        "ben.walsh@example.gov.uk",
+        ["customer_services", "waste", "highways"],
+        ["en"],
+        {"web": 2, "sms": 2, "voice": 1},
+    ),
+    (
+        "Chloe Nowak",
+        "chloe.nowak@example.gov.uk",
+        ["housing_options", "safeguarding", "customer_services"],
+        ["en", "pl"],
+        {"web": 2, "voice": 1},
+    ),
+    (
+        "Dev Patel",
+        "dev.patel@example.gov.uk",
+        ["complaints", "members_enquiries", "customer_services"],
+        ["en", "gu"],
+        {"web": 2, "email": 5},
+    ),
+    (
+        "Erin Doyle",
+        "erin.doyle@example.gov.uk",
+        ["adult_social_care", "customer_services"],
+        ["en"],
+        {"web": 2, "voice": 1},
+    ),
+)
+
+RESIDENTS: tuple[tuple[str, str | None, str | None, str, str | None], ...] = (
+    ("Doris Green", "3 Church Lane, Kislingbury", "NN7 4AQ", "+447700900101", None),
+    ("Jade Wilson", None, None, "+447700900202", "jade.w@example.com"),
+    ("Norris Hill", "12 Orchard Bungalows, Daventry", "NN11 4HJ", "+447700900303", None),
+)
+
+# Sector -> weekday (Monday is 0). Recycling weeks are counted from 5 January 2026.
+BIN_ROUNDS = {"NN1 1": 1, "NN1 5": 2, "NN4 8": 3, "NN7 4": 0, "NN11 4": 3, "NN12 6": 4, "NN13 7": 2}
+RECYCLING_ANCHOR = date(2026, 1, 5)
+
+
+def seed(session: Session) -> dict[str, int]:
+    """Insert whatever demo rows are missing; safe to run again."""
+    added = {"advisors": 0, "residents": 0, "bin_rounds": 0}
+    for name, work_email, skills, languages, capacity in ADVISORS:
+        if session.exec(select(Advisor).where(Advisor.email == work_email)).first() is None:
+            session.add(
+                Advisor(
+                    name=name,
+                    email=work_email,
+                    skills=skills,
+                    languages=languages,
+                    capacity=capacity,
+                    available=True,
+                    available_since=utcnow(),
+                )
+            )
+            added["advisors"] += 1
+    for full_name, address, postcode, phone, email in RESIDENTS:
+        if session.exec(select(Customer).where(Customer.name == full_name)).first() is not None:
+            continue
+        customer = Customer(name=full_name, address=address, postcode=postcode)
+        session.add(customer)
+        session.flush()
+        assert customer.id is not None
+        session.add(
+            ContactPoint(
+                customer_id=customer.id,
+                kind=ContactKind.PHONE,
+                address=normalise_phone(phone),
+                verified=True,
+            )
+        )
+        if email:
+            session.add(
+                ContactPoint(
+                    customer_id=customer.id,
+                    kind=ContactKind.EMAIL,
+                    address=normalise_email(email),
+                    verified=True,
+                )
+            )
+        added["residents"] += 1
+    for sector, weekday in BIN_ROUNDS.items():
+        if session.exec(select(BinRound).where(BinRound.postcode_sector == sector)).first() is None:
+            session.add(
+                BinRound(postcode_sector=sector, weekday=weekday, recycling_anchor=RECYCLING_ANCHOR)
+            )
+            added["bin_rounds"] += 1
+    session.commit()
+    return added

@@ -1,0 +1,1 @@
+"""Background jobs. Each takes one id, never an object or personal data."""

@@ -1,0 +1,84 @@
+"""Run jobs inline (no REDIS_URL) or through rq with the JSON serializer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
+
+import structlog
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq import Queue, Retry
+from rq.serializers import JSONSerializer
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+QUEUE_NAME = "frontdoor"
+FAILED_JOB_TTL = int(timedelta(days=365).total_seconds())
+RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])
+
+# Job name -> dotted path of the function rq imports in the worker.
+JOB_PATHS = {
+    "handle_inbound": "app.jobs.entrypoints.handle_inbound",
+    "send": "app.jobs.entrypoints.send",
+    "sweep": "app.jobs.entrypoints.sweep",
+}
+
+
+class JobRunner(Protocol):
+    """Hands a job with one id to whoever runs jobs; False means 'not now, the sweep will'."""
+
+    def enqueue(self, job: str, record_id: int) -> bool: ...
+
+
+class InlineJobRunner:
+    """Runs the job at once, in this process: `make run` needs no Redis."""
+
+    def __init__(self, runtime: Runtime, handlers: dict[str, Callable[[Runtime, int], None]]):
+        self._runtime = runtime
+        self._handlers = handlers
+
+    def enqueue(self, job: str, record_id: int) -> bool:
+        self._handlers[job](self._runtime, record_id)
+        return True
+
+
+class RqJobRunner:
+    """Puts jobs on an rq queue; if Redis is down the row waits for the sweep."""
+
+    def __init__(self, redis_url: str) -> None:
+        self.connection = Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
+        self.queue = Queue(QUEUE_NAME, connection=self.connection, serializer=JSONSerializer)
+
+    def enqueue(self, job: str, record_id: int) -> bool:
+        try:
+            self.queue.enqueue(
+                JOB_PATHS[job],
+                record_id,
+                retry=RETRY,
+                failure_ttl=FAILED_JOB_TTL,
+                description=f"{job}({record_id})",
+            )
+        except (RedisConnectionError, RedisTimeoutError):
+            log.warning("jobs.enqueue_deferred", job=job, record_id=record_id)
+            return False
+        return True
+
+    def schedule_in(self, delay: timedelta, job: str, record_id: int, job_id: str) -> None:
+        """Run `job` after `delay` (needs a worker started with its scheduler).
+
+        A fixed `job_id` per time slot means several workers book one run, not several.
+        """
+        self.queue.enqueue_in(
+            delay,
+            JOB_PATHS[job],
+            record_id,
+            job_id=job_id,
+            failure_ttl=FAILED_JOB_TTL,
+            description=job,
+        )

@@ -1,0 +1,66 @@
+"""The relay sweep: whatever Redis missed (down, or a worker killed) is enqueued again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import structlog
+from sqlmodel import col, or_, select
+
+from app.db import session as db_session
+from app.jobs.runner import RqJobRunner
+from app.models import Message, OutboxMessage, utcnow
+from app.pipeline.deliver import STALE_CLAIM
+from app.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+# Young rows are probably still on their way through the normal path.
+GRACE = timedelta(seconds=20)
+BATCH = 500
+
+
+def sweep(rt: Runtime, grace: timedelta = GRACE) -> tuple[int, int]:
+    """Enqueue unhandled inbound messages and unsent outbox rows; returns the two counts."""
+    now = utcnow()
+    with db_session(rt.engine) as session:
+        inbound = session.exec(
+            select(Message.id)
+            .where(
+                Message.direction == "in",
+                col(Message.processed_at).is_(None),
+                Message.created_at < now - grace,
+            )
+            .order_by(col(Message.id))
+            .limit(BATCH)
+        ).all()
+        outbound = session.exec(
+            select(OutboxMessage.id)
+            .where(
+                or_(
+                    (col(OutboxMessage.status) == "pending")
+                    & (col(OutboxMessage.created_at) < now - grace),
+                    (col(OutboxMessage.status) == "sending")
+                    & (col(OutboxMessage.claimed_at) < now - STALE_CLAIM),
+                )
+            )
+            .order_by(col(OutboxMessage.id))
+            .limit(BATCH)
+        ).all()
+    for message_id in inbound:
+        if message_id is not None:
+            rt.jobs.enqueue("handle_inbound", message_id)
+    for outbox_id in outbound:
+        if outbox_id is not None:
+            rt.jobs.enqueue("send", outbox_id)
+    if inbound or outbound:
+        log.info("sweep.requeued", inbound=len(inbound), outbound=len(outbound))
+    return len(inbound), len(outbound)
+
+
+def schedule_next(rt: Runtime, every: timedelta) -> None:
+    """Keep the sweep going: each run books the next (the worker's scheduler runs it)."""
+    if isinstance(rt.jobs, RqJobRunner):
+        seconds = int(every.total_seconds())
+        slot = int(utcnow().timestamp()) // seconds + 1
+        rt.jobs.schedule_in(every, "sweep", 0, job_id=f"frontdoor-sweep-{slot}")

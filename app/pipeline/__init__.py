@@ -1,0 +1,1 @@
+"""The pipeline: parse -> persist -> identify -> understand -> decide -> act -> outbox -> send."""

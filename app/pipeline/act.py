@@ -1,0 +1,182 @@
+"""Act: answer, raise a case, queue for an advisor, refer to a partner, or raise the alarm.
+
+Everything here is written in the caller's transaction, including the reply's outbox row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from app.audit import record_flags_set
+from app.cases import new_reference, open_case
+from app.models import Case, Conversation, Message, OutboxMessage, RoutingDecision
+from app.pipeline.answers import (
+    ANSWER_PROVIDERS,
+    DEFAULT_REPLIES,
+    AnswerContext,
+    render_reply,
+)
+from app.pipeline.decide import Decision
+from app.pipeline.understand import Understanding
+from app.runtime import Runtime
+from app.vocabulary import Outcome, Priority
+
+ROUTER = "frontdoor:router"
+
+# The first stage of the case each human outcome opens.
+CASE_TYPE_BY_OUTCOME = {
+    Outcome.ADVISOR: ("advisor_enquiry", "queued"),
+    Outcome.PARTNER: ("partner_referral", "awaiting_consent"),
+    Outcome.EMERGENCY: ("advisor_enquiry", "queued"),
+}
+
+
+@dataclass(frozen=True)
+class ActResult:
+    decision_id: int
+    case_id: int | None
+    case_reference: str | None
+    reply: str
+    outbox_id: int | None
+
+
+def act(
+    session: Session,
+    rt: Runtime,
+    message: Message,
+    conversation: Conversation,
+    understanding: Understanding,
+    decision: Decision,
+    now: datetime,
+) -> ActResult:
+    """Carry out `decision` for `message`; the caller commits."""
+    case = None
+    if decision.outcome is not Outcome.ANSWER:
+        case = _case_for(session, rt, message, conversation, understanding, decision, now)
+    reply = compose_reply(session, rt, decision, understanding, case, conversation, now)
+    routing_decision = RoutingDecision(
+        message_id=message.id,
+        conversation_id=conversation.id,
+        case_id=case.id if case else None,
+        intent=understanding.nlu.intent,
+        confidence=understanding.nlu.confidence,
+        nlu_backend=understanding.nlu.backend,
+        rule_id=decision.rule_id,
+        ruleset_version=rt.ruleset.version,
+        safety_override=decision.safety_override,
+        outcome=decision.outcome.value,
+        queue=decision.queue,
+        priority=decision.priority.value,
+        flags=list(understanding.flags),
+        cues=[cue.cue_id for cue in understanding.cues],
+        decided_at=now,
+    )
+    session.add(routing_decision)
+    outbox = None
+    if conversation.advisor_id is None:
+        # Once an advisor has taken the conversation, the bot stays quiet.
+        outbox = OutboxMessage(
+            idempotency_key=f"reply:{message.id}",
+            conversation_id=conversation.id,
+            case_id=case.id if case else None,
+            channel=message.channel,
+            to_address=message.from_address,
+            body=reply,
+        )
+        session.add(outbox)
+    session.flush()
+    assert routing_decision.id is not None
+    return ActResult(
+        decision_id=routing_decision.id,
+        case_id=case.id if case else None,
+        case_reference=case.reference if case else None,
+        reply=reply,
+        outbox_id=outbox.id if outbox else None,
+    )
+
+
+def compose_reply(
+    session: Session,
+    rt: Runtime,
+    decision: Decision,
+    understanding: Understanding,
+    case: Case | None,
+    conversation: Conversation | None,
+    now: datetime,
+) -> str:
+    """The words the resident hears back."""
+    if decision.answer is not None:
+        postcode = understanding.entities.postcode or _known_postcode(conversation)
+        provider = ANSWER_PROVIDERS[decision.answer]
+        return provider(AnswerContext(session, rt.calendar, now, postcode))
+    template = decision.reply or DEFAULT_REPLIES[decision.outcome]
+    if decision.outcome is Outcome.EMERGENCY:
+        template = DEFAULT_REPLIES[Outcome.EMERGENCY]
+    queue_title = rt.queues[decision.queue].title if decision.queue else None
+    reference = case.reference if case else f"{rt.settings.case_reference_prefix}-??????"
+    return render_reply(template, reference, queue_title)
+
+
+def _known_postcode(conversation: Conversation | None) -> str | None:
+    if conversation is None:
+        return None
+    value = conversation.state.get("postcode")
+    return str(value) if value else None
+
+
+def _case_for(
+    session: Session,
+    rt: Runtime,
+    message: Message,
+    conversation: Conversation,
+    understanding: Understanding,
+    decision: Decision,
+    now: datetime,
+) -> Case:
+    """This conversation's open case for the same queue, or a new one: nobody repeats themselves."""
+    existing = session.exec(
+        select(Case).where(
+            Case.conversation_id == conversation.id,
+            Case.queue == decision.queue,
+            Case.status == "open",
+        )
+    ).first()
+    if existing is not None:
+        _raise_priority(existing, decision.priority, understanding.flags, now)
+        record_flags_set(session, existing, ROUTER)
+        return existing
+    if decision.outcome is Outcome.SERVICE_REQUEST:
+        case_type, stage = decision.case_type or "service_request", "raised"
+    else:
+        case_type, stage = CASE_TYPE_BY_OUTCOME[decision.outcome]
+    human = decision.outcome.is_human
+    case = Case(
+        reference=new_reference(session, rt.settings.case_reference_prefix),
+        customer_id=conversation.customer_id,
+        conversation_id=conversation.id,
+        case_type=case_type,
+        intent=understanding.nlu.intent,
+        stage=stage,
+        priority=decision.priority.value,
+        flags=list(understanding.flags),
+        queue=decision.queue,
+        channel=message.channel,
+        summary=message.body,
+        partner_consent="requested" if decision.outcome is Outcome.PARTNER else None,
+        queued_at=now if human else None,
+        created_at=now,
+        updated_at=now,
+    )
+    open_case(session, case, ROUTER, f"rule {decision.rule_id}")
+    record_flags_set(session, case, ROUTER)
+    return case
+
+
+def _raise_priority(case: Case, priority: Priority, flags: tuple[str, ...], now: datetime) -> None:
+    current = Priority(case.priority)
+    case.priority = Priority.highest(current, priority).value
+    case.flags = sorted(set(case.flags) | set(flags))
+    case.updated_at = now

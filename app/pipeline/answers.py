@@ -1,0 +1,91 @@
+"""Replies: self-service answers, and the words residents hear when a person takes over."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from app.calendar import CouncilCalendar
+from app.contact_points import InvalidContactPointError, postcode_sector
+from app.models import BinRound
+from app.vocabulary import Outcome
+
+EMERGENCY_REPLY = (
+    "If you or anyone else is in immediate danger, call 999 now. "
+    "If you are struggling to cope, Samaritans are free, day or night, on 116 123. "
+    "A member of our team is being told about your message now as a priority. "
+    "Your reference is {reference}."
+)
+
+DEFAULT_REPLIES: Mapping[Outcome, str] = {
+    Outcome.SERVICE_REQUEST: (
+        "Thank you. We have logged this as {reference} and will keep you updated."
+    ),
+    Outcome.ADVISOR: (
+        "Thank you for telling us. I am passing this to our {queue_title} team with everything "
+        "you have said, so you will not need to repeat it. Your reference is {reference}."
+    ),
+    Outcome.PARTNER: (
+        "{queue_title} may be able to help. With your permission we will share what you have "
+        "told us with them so you do not have to repeat it. Your reference is {reference}."
+    ),
+    Outcome.EMERGENCY: EMERGENCY_REPLY,
+}
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """What an answer provider may read."""
+
+    session: Session
+    calendar: CouncilCalendar
+    now: datetime
+    postcode: str | None
+
+
+AnswerProvider = Callable[[AnswerContext], str]
+
+
+def bin_day(ctx: AnswerContext) -> str:
+    """The next collection for the resident's postcode, moved past bank holidays."""
+    if ctx.postcode is None:
+        return "I can look up your bin day. What is your postcode?"
+    try:
+        sector = postcode_sector(ctx.postcode)
+    except InvalidContactPointError:
+        return "That does not look like a postcode. What is your postcode?"
+    round_ = ctx.session.exec(select(BinRound).where(BinRound.postcode_sector == sector)).first()
+    if round_ is None:
+        return (
+            f"I could not find a collection round for {ctx.postcode}. Please check the postcode, "
+            "or ask to speak to an advisor."
+        )
+    today = ctx.calendar.local(ctx.now).date()
+    scheduled = next_weekday(today, round_.weekday)
+    collection = scheduled
+    while ctx.calendar.is_bank_holiday(collection):
+        collection += timedelta(days=1)
+    weeks = (scheduled - round_.recycling_anchor).days // 7
+    bin_type = "recycling" if weeks % 2 == 0 else "general waste"
+    moved = " (moved because of the bank holiday)" if collection != scheduled else ""
+    return (
+        f"Bins for {ctx.postcode} are collected on {scheduled:%A}s. Your next collection is "
+        f"{collection:%A} {collection.day} {collection:%B}{moved}: {bin_type}. "
+        "Please have your bin out by 7am."
+    )
+
+
+def next_weekday(start: date, weekday: int) -> date:
+    """The first date on or after `start` that falls on `weekday` (Monday is 0)."""
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+ANSWER_PROVIDERS: Mapping[str, AnswerProvider] = {"bin_day": bin_day}
+
+
+def render_reply(template: str, reference: str | None, queue_title: str | None) -> str:
+    """Fill a rule's reply template; fields were checked when the rules loaded."""
+    return template.format(reference=reference or "", queue_title=queue_title or "our")

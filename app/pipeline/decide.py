@@ -1,0 +1,74 @@
+"""Decide: the first matching rule, then the safety floor that no rule file can lower."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.calendar import CouncilCalendar
+from app.pipeline.understand import Understanding
+from app.routing.rules import RoutingContext, Ruleset
+from app.vocabulary import Channel, Outcome, Priority
+
+SAFEGUARDING_QUEUE = "safeguarding"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The routing decision for one message, as recorded."""
+
+    rule_id: str
+    outcome: Outcome
+    queue: str | None
+    priority: Priority
+    case_type: str | None
+    answer: str | None
+    reply: str | None
+    safety_override: bool
+    context: RoutingContext
+
+
+def routing_context(
+    understanding: Understanding,
+    channel: Channel,
+    open_case_types: frozenset[str],
+    now: datetime,
+    calendar: CouncilCalendar,
+) -> RoutingContext:
+    """The facts the rules may see."""
+    local = calendar.local(now)
+    return RoutingContext(
+        intent=understanding.nlu.intent,
+        confidence=understanding.nlu.confidence,
+        channel=channel,
+        flags=frozenset(understanding.flags),
+        open_case_types=open_case_types,
+        local_time=local,
+        working_day=calendar.is_working_day(local.date()),
+    )
+
+
+def decide(ruleset: Ruleset, ctx: RoutingContext, understanding: Understanding) -> Decision:
+    """Apply the rules; then make sure nobody at risk is left with the bot."""
+    rule = ruleset.first_match(ctx)
+    action = rule.then
+    outcome, queue = action.outcome, action.queue
+    priority = Priority.highest(action.priority, understanding.priority)
+    override = False
+    if understanding.emergency and outcome is not Outcome.EMERGENCY:
+        outcome, queue, override = Outcome.EMERGENCY, SAFEGUARDING_QUEUE, True
+    elif understanding.forces_human and not outcome.is_human:
+        outcome, queue, override = Outcome.ADVISOR, SAFEGUARDING_QUEUE, True
+    if outcome is Outcome.EMERGENCY:
+        priority = Priority.EMERGENCY
+    return Decision(
+        rule_id=rule.id,
+        outcome=outcome,
+        queue=queue,
+        priority=priority,
+        case_type=action.case_type,
+        answer=None if override else action.answer,
+        reply=None if override else action.reply,
+        safety_override=override,
+        context=ctx,
+    )

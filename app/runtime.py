@@ -1,0 +1,77 @@
+"""Everything a request or a job needs, built once per process from Settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+
+from app.calendar import CouncilCalendar
+from app.channels import ChannelAdapter, build_adapters
+from app.config import Settings
+from app.db import build_engine
+from app.jobs.runner import InlineJobRunner, JobRunner, RqJobRunner
+from app.pipeline.answers import ANSWER_PROVIDERS
+from app.pipeline.decide import SAFEGUARDING_QUEUE
+from app.routing.queues import QueueDirectory, load_queues
+from app.routing.rules import Ruleset, load_ruleset
+from app.understanding.keyword_stub import KeywordStubNlu
+from app.understanding.nlu import NluBackend
+from app.understanding.safety import SafetyLexicon
+from app.understanding.training_data import load_intents
+from app.vocabulary import Channel
+
+SAFETY_CUES_FILE = "safety_cues.yaml"
+
+
+@dataclass
+class Runtime:
+    """The process's long-lived parts. Nothing here is created at import time."""
+
+    settings: Settings
+    engine: Engine
+    calendar: CouncilCalendar
+    queues: QueueDirectory
+    ruleset: Ruleset
+    nlu: NluBackend
+    lexicon: SafetyLexicon
+    adapters: Mapping[Channel, ChannelAdapter]
+    jobs: JobRunner = field(init=False)
+
+
+def load_routing(settings: Settings) -> tuple[QueueDirectory, Ruleset, SafetyLexicon]:
+    """Validate every routing data file; raises DataFileError (file:line: reason)."""
+    rules_dir = settings.routing_rules_dir
+    queues = load_queues(rules_dir)
+    ruleset = load_ruleset(
+        rules_dir,
+        queues,
+        intents=load_intents(settings.bots_dir),
+        answers=ANSWER_PROVIDERS.keys(),
+        required_queues=(SAFEGUARDING_QUEUE,),
+    )
+    lexicon = SafetyLexicon.load(rules_dir / SAFETY_CUES_FILE)
+    return queues, ruleset, lexicon
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Load and validate the routing data, and wire up the job runner."""
+    queues, ruleset, lexicon = load_routing(settings)
+    runtime = Runtime(
+        settings=settings,
+        engine=build_engine(settings.database_url),
+        calendar=CouncilCalendar(settings.timezone),
+        queues=queues,
+        ruleset=ruleset,
+        nlu=KeywordStubNlu(),
+        lexicon=lexicon,
+        adapters=build_adapters(settings),
+    )
+    if settings.redis_url is not None:
+        runtime.jobs = RqJobRunner(settings.redis_url)
+    else:
+        from app.jobs.entrypoints import HANDLERS
+
+        runtime.jobs = InlineJobRunner(runtime, HANDLERS)
+    return runtime
