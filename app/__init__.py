@@ -1,0 +1,28 @@
+"""frontdoor: one front door for a council's residents, on every channel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from app.config import Settings, load_settings
+from app.logging import configure_logging
+from app.runtime import Runtime, build_runtime
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app; `config` overrides environment settings (used by tests)."""
+    settings: Settings = load_settings(config)
+    configure_logging(settings)
+    app = Flask(__name__, instance_relative_config=False)
+    app.config["SECRET_KEY"] = settings.secret_key.get_secret_value()
+    app.config["MAX_CONTENT_LENGTH"] = 1 * 1024 * 1024
+    runtime: Runtime = build_runtime(settings)
+    app.extensions["frontdoor"] = runtime
+
+    from app.web import register_blueprints
+
+    register_blueprints(app)
+    return app

@@ -1,0 +1,20 @@
+"""The `frontdoor` command: serve, worker, demo, explain, rules lint, db upgrade."""
+
+from __future__ import annotations
+
+import click
+
+from app.cli.db import db
+from app.cli.demo import demo
+from app.cli.explain import explain
+from app.cli.rules import rules
+from app.cli.serve import serve, worker
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """frontdoor: one front door for a council's residents."""
+
+
+for command in (serve, worker, demo, explain, rules, db):
+    main.add_command(command)

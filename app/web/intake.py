@@ -1,0 +1,31 @@
+"""The thin webhook every channel shares: authenticate, normalise, persist, enqueue, return."""
+
+from __future__ import annotations
+
+import structlog
+from flask import request
+
+from app.db import session as db_session
+from app.pipeline.ingest import Ingested, ingest
+from app.vocabulary import Channel
+from app.web import runtime
+
+log = structlog.get_logger(__name__)
+
+
+def accept(channel: Channel) -> Ingested:
+    """Parse the request with the channel's adapter, store it once, and queue its handling."""
+    rt = runtime()
+    inbound = rt.adapters[channel].parse(request)
+    with db_session(rt.engine) as session:
+        ingested = ingest(session, inbound)
+    log.info(
+        "message.received",
+        channel=channel.value,
+        message_id=ingested.message_id,
+        replay=not ingested.created,
+    )
+    if not ingested.processed:
+        # A replay of a message we stored but never finished gets a second chance here.
+        rt.jobs.enqueue("handle_inbound", ingested.message_id)
+    return ingested
