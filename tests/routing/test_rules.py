@@ -1,0 +1,221 @@
+"""Routing rules: the real files load; every class of broken file fails with file and line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from app.config import ConfigError, load_settings
+from app.pipeline.answers import ANSWER_PROVIDERS
+from app.routing.queues import load_queues
+from app.routing.rules import RoutingContext, Ruleset, load_ruleset
+from app.routing.yaml_source import DataFileError
+from app.runtime import build_runtime
+from app.understanding.training_data import load_intents
+from app.vocabulary import Channel
+from tests.conftest import REPO
+
+INTENTS = load_intents(REPO / "bots")
+
+
+def _load(rules_dir: Path) -> Ruleset:
+    queues = load_queues(rules_dir)
+    return load_ruleset(rules_dir, queues, INTENTS, ANSWER_PROVIDERS.keys(), ("safeguarding",))
+
+
+@pytest.fixture
+def rules_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "routing_rules"
+    shutil.copytree(REPO / "routing_rules", target)
+    return target
+
+
+def _ctx(**overrides: object) -> RoutingContext:
+    values: dict[str, object] = {
+        "intent": "missed_bin",
+        "confidence": 0.9,
+        "channel": Channel.SMS,
+        "flags": frozenset(),
+        "open_case_types": frozenset(),
+        "local_time": datetime(2026, 11, 23, 10, 0, tzinfo=UTC),
+        "working_day": True,
+    }
+    values.update(overrides)
+    return RoutingContext(**values)  # type: ignore[arg-type]
+
+
+def test_the_shipped_rules_load_and_end_with_a_catch_all() -> None:
+    ruleset = _load(REPO / "routing_rules")
+    assert ruleset.rules[-1].when.is_catch_all
+    assert len(ruleset.version) == 12
+    assert ruleset.first_match(_ctx()).id == "waste.missed-bin"
+
+
+def test_first_match_wins_and_open_cases_change_the_route() -> None:
+    ruleset = _load(REPO / "routing_rules")
+    repeat = ruleset.first_match(_ctx(open_case_types=frozenset({"missed_bin"})))
+    assert repeat.id == "waste.missed-bin-again"
+    assert repeat.then.outcome.value == "advisor"
+
+
+def test_flags_outrank_intent() -> None:
+    ruleset = _load(REPO / "routing_rules")
+    rule = ruleset.first_match(
+        _ctx(intent="council_tax_payment", flags=frozenset({"domestic_abuse"}))
+    )
+    assert rule.id == "safety.domestic-abuse"
+
+
+def test_low_confidence_goes_to_a_person() -> None:
+    ruleset = _load(REPO / "routing_rules")
+    assert ruleset.first_match(_ctx(confidence=0.3)).id == "nlu.unsure"
+
+
+def _write(rules_dir: Path, name: str, body: str) -> Path:
+    path = rules_dir / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+BROKEN = {
+    "unknown operator": (
+        "rules:\n  - id: x\n    description: d\n    when:\n      intent_like: missed_bin\n"
+        "    then:\n      outcome: advisor\n      queue: waste\n",
+        5,
+        "intent_like",
+    ),
+    "unknown intent": (
+        "rules:\n  - id: x\n    description: d\n    when:\n      intent: bin_day_typo\n"
+        "    then:\n      outcome: advisor\n      queue: waste\n",
+        5,
+        "unknown intent 'bin_day_typo'",
+    ),
+    "unknown queue": (
+        "rules:\n  - id: x\n    description: d\n    when:\n      intent: pothole\n"
+        "    then:\n      outcome: advisor\n      queue: roads\n",
+        8,
+        "unknown queue 'roads'",
+    ),
+    "bad outcome": (
+        "rules:\n  - id: x\n    description: d\n    when:\n      intent: pothole\n"
+        "    then:\n      outcome: ignore\n      queue: highways\n",
+        7,
+        "outcome",
+    ),
+    "partner outcome on a council queue": (
+        "rules:\n  - id: x\n    description: d\n    when:\n      intent: food_support\n"
+        "    then:\n      outcome: partner\n      queue: waste\n",
+        8,
+        "needs a partner queue",
+    ),
+    "advisor outcome without a queue": (
+        "rules:\n  - id: x\n    description: d\n    when:\n      intent: pothole\n"
+        "    then:\n      outcome: advisor\n",
+        7,
+        "needs a queue",
+    ),
+    "unknown reply field": (
+        "rules:\n  - id: x\n    description: d\n    when:\n      intent: pothole\n"
+        "    then:\n      outcome: answer\n      reply: 'Hello {name}'\n",
+        7,
+        "unknown field",
+    ),
+    "catch-all before other rules": (
+        "rules:\n  - id: x\n    description: d\n    then:\n      outcome: advisor\n"
+        "      queue: waste\n",
+        2,
+        "matches everything",
+    ),
+    "YAML syntax": ("rules:\n  - id: x\n    description: [unclosed\n", 4, "YAML syntax"),
+    "duplicate id": (
+        "rules:\n  - id: greet\n    description: d\n    when:\n      intent: greet\n"
+        "    then:\n      outcome: answer\n      reply: hi\n",
+        2,
+        "duplicate rule id 'greet'",
+    ),
+    "unknown top-level key": ("rulez:\n  - id: x\n", 1, "expected one top-level key"),
+    "bad time window": (
+        "rules:\n  - id: x\n    description: d\n    when:\n"
+        "      time_of_day: {start: '25:00', end: '08:00'}\n"
+        "    then:\n      outcome: advisor\n      queue: waste\n",
+        5,
+        "time_of_day",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_a_broken_rule_file_names_file_line_and_reason(rules_dir: Path, case: str) -> None:
+    body, line, reason = BROKEN[case]
+    path = _write(rules_dir, "85-broken.yaml", body)
+    with pytest.raises(DataFileError) as caught:
+        _load(rules_dir)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:{line}: "), message
+    assert reason in message
+
+
+def test_the_last_rule_must_catch_everything(rules_dir: Path) -> None:
+    (rules_dir / "90-fallback.yaml").unlink()
+    with pytest.raises(DataFileError, match="the last rule must match everything"):
+        _load(rules_dir)
+
+
+def test_a_broken_queue_file_names_the_line(rules_dir: Path) -> None:
+    path = rules_dir / "queues.yaml"
+    path.write_text(path.read_text().replace("kind: partner", "kind: charity", 1))
+    with pytest.raises(DataFileError) as caught:
+        _load(rules_dir)
+    assert str(caught.value).startswith(f"{path}:")
+    assert "kind" in str(caught.value)
+
+
+def test_start_up_fails_on_a_broken_rule_file(rules_dir: Path, sqlite_url: str) -> None:
+    path = _write(rules_dir, "85-broken.yaml", BROKEN["unknown queue"][0])
+    settings = load_settings({"DATABASE_URL": sqlite_url, "ROUTING_RULES_DIR": str(rules_dir)})
+    with pytest.raises(DataFileError, match=f"^{path}:8: "):
+        build_runtime(settings)
+
+
+def test_rules_lint_exits_non_zero_naming_file_and_reason(rules_dir: Path, sqlite_url: str) -> None:
+    path = _write(rules_dir, "85-broken.yaml", BROKEN["unknown intent"][0])
+    env = {"DATABASE_URL": sqlite_url, "ROUTING_RULES_DIR": str(rules_dir), "PATH": _path()}
+    result = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "frontdoor"), "rules", "lint"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert f"{path}:5: " in result.stderr
+    assert "unknown intent 'bin_day_typo'" in result.stderr
+
+
+def test_rules_lint_passes_on_the_shipped_rules(sqlite_url: str) -> None:
+    result = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "frontdoor"), "rules", "lint"],
+        capture_output=True,
+        text=True,
+        env={"DATABASE_URL": sqlite_url, "PATH": _path()},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: ")
+
+
+def test_a_wrong_setting_is_one_line_naming_the_variable() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"NLU_BACKEND": "telepathy"})
+    assert str(caught.value).startswith("NLU_BACKEND: ")
+    assert "\n" not in str(caught.value)
+
+
+def _path() -> str:
+    import os
+
+    return os.environ.get("PATH", "/usr/bin:/bin")

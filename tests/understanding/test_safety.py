@@ -1,0 +1,335 @@
+"""Tests for the safety-cue lexicon and detector (no mocks: the real YAML is loaded)."""
+
+from __future__ import annotations
+
+import functools
+import pathlib
+import re
+import textwrap
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.understanding.safety import (
+    DEFAULT_LEXICON_PATH,
+    SafetyCue,
+    SafetyLexicon,
+    SafetyLexiconError,
+    normalise,
+)
+from app.vocabulary import Flag, Priority
+
+_RAW: list[dict[str, Any]] = yaml.safe_load(DEFAULT_LEXICON_PATH.read_text(encoding="utf-8"))[
+    "safety_cues"
+]
+# Parametrised straight from the YAML, so adding an example adds a test.
+_EXAMPLES = [(cue["id"], text) for cue in _RAW for text in cue["examples"]]
+_NON_EXAMPLES = [(cue["id"], text) for cue in _RAW for text in cue["non_examples"]]
+
+
+@functools.cache
+def _real_lexicon() -> SafetyLexicon:
+    # Loaded once, as in production; lazily, so a broken lexicon fails tests rather than collection.
+    return SafetyLexicon.load(DEFAULT_LEXICON_PATH)
+
+
+@pytest.fixture
+def lexicon() -> SafetyLexicon:
+    return _real_lexicon()
+
+
+def _ids(cues: list[SafetyCue]) -> list[str]:
+    return [cue.cue_id for cue in cues]
+
+
+def _cue(cues: list[SafetyCue], cue_id: str) -> SafetyCue:
+    return next(cue for cue in cues if cue.cue_id == cue_id)
+
+
+# --- the lexicon's own contract ------------------------------------------------
+
+
+@pytest.mark.parametrize(("cue_id", "text"), _EXAMPLES, ids=[f"{c}:{t[:40]}" for c, t in _EXAMPLES])
+def test_every_example_triggers_its_cue(lexicon: SafetyLexicon, cue_id: str, text: str) -> None:
+    assert cue_id in _ids(lexicon.detect(text))
+
+
+@pytest.mark.parametrize(
+    ("cue_id", "text"), _NON_EXAMPLES, ids=[f"{c}:{t[:40]}" for c, t in _NON_EXAMPLES]
+)
+def test_no_non_example_triggers_its_cue(lexicon: SafetyLexicon, cue_id: str, text: str) -> None:
+    assert cue_id not in _ids(lexicon.detect(text))
+
+
+@pytest.mark.parametrize(("cue_id", "text"), _EXAMPLES, ids=[f"{c}:{t[:40]}" for c, t in _EXAMPLES])
+def test_every_example_still_triggers_inside_a_mundane_request(
+    lexicon: SafetyLexicon, cue_id: str, text: str
+) -> None:
+    wrapped = f"Hi, my bin wasn't collected on Tuesday. {text}. Thanks, Sam"
+    assert cue_id in _ids(lexicon.detect(wrapped))
+
+
+@pytest.mark.parametrize(
+    ("cue_id", "flag", "priority", "forces_human", "emergency"),
+    [
+        ("risk_to_life.suicidal_intent", Flag.RISK_TO_LIFE, Priority.EMERGENCY, True, True),
+        ("risk_to_life.violence", Flag.RISK_TO_LIFE, Priority.EMERGENCY, True, True),
+        ("risk_to_life.medical_emergency", Flag.RISK_TO_LIFE, Priority.EMERGENCY, True, True),
+        ("risk_to_life.fire_or_gas", Flag.RISK_TO_LIFE, Priority.EMERGENCY, True, True),
+        ("domestic_abuse.abuse", Flag.DOMESTIC_ABUSE, Priority.URGENT, True, False),
+        ("domestic_abuse.fleeing", Flag.DOMESTIC_ABUSE, Priority.URGENT, True, False),
+        ("homelessness.tonight", Flag.HOMELESSNESS, Priority.URGENT, True, False),
+        ("homelessness.threatened", Flag.HOMELESSNESS, Priority.HIGH, False, False),
+        ("children.at_risk", Flag.CHILDREN, Priority.URGENT, True, False),
+        ("children.in_household", Flag.CHILDREN, Priority.NORMAL, False, False),
+        ("bereavement.death", Flag.BEREAVEMENT, Priority.HIGH, False, False),
+        ("financial_hardship.cannot_afford", Flag.FINANCIAL_HARDSHIP, Priority.HIGH, False, False),
+        ("financial_hardship.debt", Flag.FINANCIAL_HARDSHIP, Priority.HIGH, False, False),
+        ("mental_health.struggling", Flag.MENTAL_HEALTH, Priority.HIGH, False, False),
+        ("disability.needs", Flag.DISABILITY, Priority.NORMAL, False, False),
+        ("elderly.older_person", Flag.ELDERLY, Priority.NORMAL, False, False),
+    ],
+)
+def test_required_cues_have_reviewed_severity(
+    lexicon: SafetyLexicon,
+    cue_id: str,
+    flag: Flag,
+    priority: Priority,
+    forces_human: bool,
+    emergency: bool,
+) -> None:
+    assert SafetyCue(cue_id, flag, priority, forces_human, emergency) in lexicon.cues
+
+
+def test_default_path_points_at_repo_routing_rules() -> None:
+    assert (
+        pathlib.Path(__file__).resolve().parents[2] / "routing_rules" / "safety_cues.yaml"
+        == DEFAULT_LEXICON_PATH
+    )
+
+
+# --- flags hidden inside mundane requests ----------------------------------------
+
+
+def test_financial_abuse_inside_council_tax_query(lexicon: SafetyLexicon) -> None:
+    found = lexicon.detect(
+        "can't pay council tax, my partner takes all my money and won't let me out"
+    )
+    assert {"domestic_abuse.abuse", "financial_hardship.cannot_afford"} <= set(_ids(found))
+    assert _cue(found, "domestic_abuse.abuse").forces_human
+
+
+def test_suicidal_intent_inside_missed_bin(lexicon: SafetyLexicon) -> None:
+    found = lexicon.detect("my bin wasnt collected and honestly i want to end it all")
+    cue = _cue(found, "risk_to_life.suicidal_intent")
+    assert cue.emergency
+    assert cue.forces_human
+    assert cue.priority is Priority.EMERGENCY
+
+
+def test_homeless_tonight_inside_pothole_report(lexicon: SafetyLexicon) -> None:
+    found = lexicon.detect(
+        "pothole on my road, also we have nowhere to sleep tonight with the kids"
+    )
+    tonight = _cue(found, "homelessness.tonight")
+    assert tonight.flag is Flag.HOMELESSNESS
+    assert tonight.priority is Priority.URGENT
+    assert tonight.forces_human
+    assert Flag.CHILDREN in {cue.flag for cue in found}
+
+
+@pytest.mark.parametrize(
+    ("text", "cue_id"),
+    [
+        ("im gonna kill myself", "risk_to_life.suicidal_intent"),
+        ("IM GONNA KILL MYSELF!!!", "risk_to_life.suicidal_intent"),
+        ("i wanna end it all", "risk_to_life.suicidal_intent"),
+        ("he wont let me out the house", "domestic_abuse.abuse"),
+        ("He won\u2019t let me out", "domestic_abuse.abuse"),
+        ("u dont understand, ur bailiffs r at my door", "financial_hardship.debt"),
+        ("we  have\n\nnowhere   to sleep", "homelessness.tonight"),
+    ],
+)
+def test_typos_and_text_speak(lexicon: SafetyLexicon, text: str, cue_id: str) -> None:
+    assert cue_id in _ids(lexicon.detect(text))
+
+
+def test_unless_guard_is_scoped_to_its_clause(lexicon: SafetyLexicon) -> None:
+    # The "not homeless" guard must not silence the second clause.
+    assert "homelessness.threatened" in _ids(
+        lexicon.detect("I'm not homeless yet, but we're about to lose our home")
+    )
+    assert "homelessness.threatened" not in _ids(lexicon.detect("I'm not homeless"))
+
+
+def test_detect_is_unique_and_in_lexicon_order(lexicon: SafetyLexicon) -> None:
+    text = (
+        "I want to kill myself. I want to kill myself. "
+        "My husband died, I can't afford the funeral, I'm 82."
+    )
+    found = _ids(lexicon.detect(text))
+    assert len(found) == len(set(found))
+    order = [cue.cue_id for cue in lexicon.cues]
+    assert found == sorted(found, key=order.index)
+    assert {"risk_to_life.suicidal_intent", "bereavement.death", "elderly.older_person"} <= set(
+        found
+    )
+
+
+def test_mundane_requests_raise_nothing(lexicon: SafetyLexicon) -> None:
+    for text in (
+        "When is my bin day?",
+        "There's a pothole on Station Road",
+        "How do I pay my council tax online",
+        "The website won't let me log in",
+        "my bin is dead heavy",
+        "Can I change my direct debit date",
+    ):
+        assert lexicon.detect(text) == [], text
+
+
+def test_normalise() -> None:
+    assert normalise("  I\u2019M   gonna\tGO ") == "i'm going to go"
+    assert normalise("u-turn in ur road, im sure") == "u-turn in your road, i'm sure"
+    assert normalise("cant dont wont") == "can't don't won't"
+
+
+# --- loader errors -----------------------------------------------------------------
+
+_GOOD_ENTRY = """\
+safety_cues:
+  - id: mental_health.test
+    flag: mental_health
+    priority: high
+    forces_human: false
+    emergency: false
+    description: a test cue
+    patterns:
+      - \\bpanic\\b
+    examples:
+      - "I panic"
+    non_examples:
+      - "I'm calm"
+"""
+
+
+def _write(tmp_path: pathlib.Path, text: str) -> pathlib.Path:
+    path = tmp_path / "cues.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def _error(path: pathlib.Path) -> str:
+    with pytest.raises(SafetyLexiconError) as info:
+        SafetyLexicon.load(path)
+    return str(info.value)
+
+
+def test_good_minimal_file_loads(tmp_path: pathlib.Path) -> None:
+    lexicon = SafetyLexicon.load(_write(tmp_path, _GOOD_ENTRY))
+    assert _ids(lexicon.detect("I PANIC")) == ["mental_health.test"]
+
+
+def test_bad_regex_names_file_and_line(tmp_path: pathlib.Path) -> None:
+    path = _write(
+        tmp_path,
+        _GOOD_ENTRY.replace("      - \\bpanic\\b", "      - \\bpanic\\b\n      - (unclosed"),
+    )
+    message = _error(path)
+    assert message.startswith(f"{path}:10: ")
+    assert "bad regex" in message
+
+
+def test_empty_matching_regex_is_rejected(tmp_path: pathlib.Path) -> None:
+    message = _error(_write(tmp_path, _GOOD_ENTRY.replace("\\bpanic\\b", "x*")))
+    assert re.search(r":9: .*matches empty text", message)
+
+
+def test_unknown_flag_names_file_and_line(tmp_path: pathlib.Path) -> None:
+    path = _write(tmp_path, _GOOD_ENTRY.replace("flag: mental_health", "flag: sadness"))
+    assert _error(path).startswith(f"{path}:3: ")
+
+
+def test_unknown_priority_names_line(tmp_path: pathlib.Path) -> None:
+    assert ":4: " in _error(
+        _write(tmp_path, _GOOD_ENTRY.replace("priority: high", "priority: asap"))
+    )
+
+
+def test_duplicate_id_names_second_entry(tmp_path: pathlib.Path) -> None:
+    entry = _GOOD_ENTRY.split("\n", 1)[1]
+    path = _write(tmp_path, _GOOD_ENTRY + entry)
+    message = _error(path)
+    assert message.startswith(f"{path}:14: ")
+    assert "duplicate id" in message
+
+
+def test_unknown_key_names_file_and_line(tmp_path: pathlib.Path) -> None:
+    path = _write(
+        tmp_path, _GOOD_ENTRY.replace("    description:", "    severity: 11\n    description:")
+    )
+    message = _error(path)
+    assert message.startswith(f"{path}:7: ")
+    assert "severity" in message
+
+
+def test_duplicate_yaml_key_is_rejected(tmp_path: pathlib.Path) -> None:
+    path = _write(
+        tmp_path,
+        _GOOD_ENTRY.replace("    description:", "    flag: mental_health\n    description:"),
+    )
+    assert _error(path).startswith(f"{path}:7: duplicate key")
+
+
+def test_example_that_does_not_trigger_stops_loading(tmp_path: pathlib.Path) -> None:
+    path = _write(tmp_path, _GOOD_ENTRY.replace('"I panic"', '"I am fine"'))
+    message = _error(path)
+    assert message.startswith(f"{path}:11: ")
+    assert "does not trigger" in message
+
+
+def test_non_example_that_triggers_stops_loading(tmp_path: pathlib.Path) -> None:
+    assert ":13: " in _error(
+        _write(tmp_path, _GOOD_ENTRY.replace('"I\'m calm"', '"panic stations"'))
+    )
+
+
+def test_emergency_must_force_human(tmp_path: pathlib.Path) -> None:
+    text = _GOOD_ENTRY.replace("priority: high", "priority: emergency").replace(
+        "emergency: false", "emergency: true"
+    )
+    assert "must force a human" in _error(_write(tmp_path, text))
+
+
+def test_invalid_yaml_names_line(tmp_path: pathlib.Path) -> None:
+    message = _error(_write(tmp_path, _GOOD_ENTRY + "  - id: [unclosed\n"))
+    assert re.search(r"cues\.yaml:\d+: invalid YAML", message)
+
+
+def test_empty_file_is_rejected(tmp_path: pathlib.Path) -> None:
+    assert ":1: " in _error(_write(tmp_path, ""))
+
+
+# --- properties ----------------------------------------------------------------------
+
+_PHRASES = st.sampled_from([text for _, text in _EXAMPLES + _NON_EXAMPLES])
+
+
+@settings(deadline=None)
+@given(st.text(max_size=400))
+def test_detect_never_raises_and_is_deterministic(text: str) -> None:
+    lexicon = _real_lexicon()
+    first = lexicon.detect(text)
+    assert first == lexicon.detect(text)
+    assert all(isinstance(cue, SafetyCue) for cue in first)
+
+
+@settings(deadline=None)
+@given(st.lists(st.one_of(_PHRASES, st.text(max_size=40)), max_size=6).map(" ".join))
+def test_detect_on_mixed_lexicon_text_is_deterministic(text: str) -> None:
+    found = _real_lexicon().detect(text)
+    assert found == _real_lexicon().detect(text)
+    assert len(_ids(found)) == len(set(_ids(found)))
