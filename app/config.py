@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -86,6 +93,13 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
+    @model_validator(mode="after")
+    def _production_needs_a_secret(self) -> Settings:
+        # A random key per process would break chat tokens across gunicorn workers.
+        if self.env == "production" and "secret_key" not in self.model_fields_set:
+            raise ValueError("SECRET_KEY: must be set when FRONTDOOR_ENV=production")
+        return self
+
     @property
     def uses_rq(self) -> bool:
         """True when background jobs go through Redis and rq, not inline."""
@@ -111,10 +125,12 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
 
 def _one_line(exc: ValidationError) -> str:
     first = exc.errors()[0]
-    name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if not first["loc"]:
+        return message  # a cross-field check names its own variable
+    name = str(first["loc"][0]).upper()
     if name == "ENV":
         name = "FRONTDOOR_ENV"
     more = len(exc.errors()) - 1
     suffix = f" (and {more} more)" if more else ""
-    message = str(first["msg"]).removeprefix("Value error, ")
     return f"{name}: {message}{suffix}"

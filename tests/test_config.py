@@ -50,3 +50,11 @@ def test_the_cli_reports_a_bad_setting_in_one_line() -> None:
         result.stderr.strip()
         == "Error: configuration: REDIS_URL: must start with redis://, rediss:// or unix://"
     )
+
+
+def test_production_refuses_a_random_secret_key() -> None:
+    with pytest.raises(ConfigError, match=r"^SECRET_KEY: must be set"):
+        load_settings({"FRONTDOOR_ENV": "production"})
+    assert (
+        load_settings({"FRONTDOOR_ENV": "production", "SECRET_KEY": "s3cret"}).env == "production"
+    )

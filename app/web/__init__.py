@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+import re
+import uuid
+
+import structlog
+from flask import Flask, Response, current_app, g, request
 
 from app.runtime import Runtime
 
@@ -13,9 +17,32 @@ def runtime() -> Runtime:
     return rt
 
 
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def _bind_request_id() -> None:
+    """Every log line of a request carries its id (the proxy's X-Request-ID if sane)."""
+    offered = request.headers.get("X-Request-ID", "")
+    g.request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(request_id=g.request_id)
+
+
+def _echo_request_id(response: Response) -> Response:
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    return response
+
+
+def _forget_request_id(_exc: BaseException | None) -> None:
+    structlog.contextvars.clear_contextvars()
+
+
 def register_blueprints(app: Flask) -> None:
     from app.web.chat import bp as chat
     from app.web.health import bp as health
 
+    app.before_request(_bind_request_id)
+    app.after_request(_echo_request_id)
+    app.teardown_request(_forget_request_id)
     app.register_blueprint(health)
     app.register_blueprint(chat)

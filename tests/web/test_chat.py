@@ -115,3 +115,13 @@ def test_the_chat_page_shows_the_safety_line(flask_app: Flask) -> None:
     page = flask_app.test_client().get("/")
     assert page.status_code == 200
     assert b"call 999" in page.data and b"116 123" in page.data
+
+
+def test_every_response_carries_a_request_id(flask_app: Flask) -> None:
+    client = flask_app.test_client()
+    generated = client.get("/healthz").headers["X-Request-ID"]
+    assert len(generated) == 32
+    offered = client.get("/healthz", headers={"X-Request-ID": "proxy-abc-12345"})
+    assert offered.headers["X-Request-ID"] == "proxy-abc-12345"
+    hostile = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
+    assert hostile.headers["X-Request-ID"] != "<script>alert(1)</script>"
