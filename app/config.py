@@ -44,9 +44,10 @@ class Settings(BaseSettings):
     twilio_auth_token: SecretStr | None = None
     twilio_from_number: str | None = None
 
-    nlu_backend: Literal["keyword"] = "keyword"
+    nlu_backend: Literal["embedded", "rasa"] = "embedded"
     rasa_url: AnyHttpUrl | None = None
-    nlu_confidence_threshold: float = Field(default=0.55, ge=0.0, le=1.0)
+    rasa_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
+    nlu_cache_dir: Path = REPO_ROOT / "instance" / "nlu"
 
     routing_rules_dir: Path = REPO_ROOT / "routing_rules"
     bots_dir: Path = REPO_ROOT / "bots"
@@ -98,6 +99,12 @@ class Settings(BaseSettings):
         # A random key per process would break chat tokens across gunicorn workers.
         if self.env == "production" and "secret_key" not in self.model_fields_set:
             raise ValueError("SECRET_KEY: must be set when FRONTDOOR_ENV=production")
+        return self
+
+    @model_validator(mode="after")
+    def _rasa_needs_a_url(self) -> Settings:
+        if self.nlu_backend == "rasa" and self.rasa_url is None:
+            raise ValueError("RASA_URL: must be set when NLU_BACKEND=rasa")
         return self
 
     @property

@@ -9,6 +9,7 @@ import phonenumbers
 DEFAULT_REGION = "GB"
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_MIN_NATIONAL_DIGITS = 9
 
 
 class InvalidContactPointError(ValueError):
@@ -24,6 +25,22 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     if not phonenumbers.is_possible_number(number):
         raise InvalidContactPointError("not a possible phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def find_phone_numbers(text: str, region: str = DEFAULT_REGION) -> list[tuple[int, int, str]]:
+    """(start, end, E.164) for each whole phone number in `text`.
+
+    Lenient, so Ofcom's drama numbers (07700 900xxx) count, but a national number must have at
+    least nine digits, so a six-digit case reference is never taken for one.
+    """
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(
+        text, region, leniency=phonenumbers.Leniency.POSSIBLE
+    ):
+        if len(str(match.number.national_number)) >= _MIN_NATIONAL_DIGITS:
+            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            found.append((match.start, match.end, e164))
+    return found
 
 
 def normalise_email(raw: str) -> str:

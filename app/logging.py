@@ -8,10 +8,10 @@ import sys
 from collections.abc import MutableMapping
 from typing import Any
 
-import phonenumbers
 import structlog
 
 from app.config import Settings
+from app.contact_points import find_phone_numbers
 
 REDACTED = "[redacted]"
 
@@ -44,8 +44,8 @@ _LONG_DIGITS = re.compile(r"\+?\d[\d\s-]{8,}\d")
 def redact_text(value: str) -> str:
     """Mask emails, phone numbers and postcodes inside free text."""
     value = _EMAIL.sub(REDACTED, value)
-    for match in reversed(list(phonenumbers.PhoneNumberMatcher(value, "GB"))):
-        value = value[: match.start] + REDACTED + value[match.end :]
+    for start, end, _ in reversed(find_phone_numbers(value)):
+        value = value[:start] + REDACTED + value[end:]
     value = _LONG_DIGITS.sub(REDACTED, value)
     return _POSTCODE.sub(REDACTED, value)
 

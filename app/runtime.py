@@ -16,10 +16,9 @@ from app.pipeline.answers import ANSWER_PROVIDERS
 from app.pipeline.decide import SAFEGUARDING_QUEUE
 from app.routing.queues import QueueDirectory, load_queues
 from app.routing.rules import Ruleset, load_ruleset
-from app.understanding.keyword_stub import KeywordStubNlu
-from app.understanding.nlu import NluBackend
+from app.understanding.nlu import NluBackend, build_nlu
 from app.understanding.safety import SafetyLexicon
-from app.understanding.training_data import load_intents
+from app.understanding.training_data import routable_intents
 from app.vocabulary import Channel
 
 SAFETY_CUES_FILE = "safety_cues.yaml"
@@ -47,7 +46,7 @@ def load_routing(settings: Settings) -> tuple[QueueDirectory, Ruleset, SafetyLex
     ruleset = load_ruleset(
         rules_dir,
         queues,
-        intents=load_intents(settings.bots_dir),
+        intents=routable_intents(settings.bots_dir),
         answers=ANSWER_PROVIDERS.keys(),
         required_queues=(SAFEGUARDING_QUEUE,),
     )
@@ -64,7 +63,13 @@ def build_runtime(settings: Settings) -> Runtime:
         calendar=CouncilCalendar(settings.timezone),
         queues=queues,
         ruleset=ruleset,
-        nlu=KeywordStubNlu(),
+        nlu=build_nlu(
+            settings.nlu_backend,
+            settings.bots_dir,
+            settings.nlu_cache_dir,
+            str(settings.rasa_url) if settings.rasa_url else None,
+            settings.rasa_timeout_seconds,
+        ),
         lexicon=lexicon,
         adapters=build_adapters(settings),
     )

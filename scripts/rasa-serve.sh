@@ -1,12 +1,8 @@
 #!/usr/bin/env bash
-# Serve bots/ with Rasa's HTTP API (POST /model/parse). Rasa lives in its own venv, outside the repo,
-# because it needs an older Python stack than the app.
+# Procfile `nlu:` entry. Serves bots/ with Rasa's HTTP API (POST /model/parse) on
+# ${RASA_INTERFACE:-127.0.0.1}:${RASA_PORT:-5005}. Rasa lives in its own venv outside the repo
+# (it needs an older Python stack than the app) and models go to $HOME/.cache/frontdoor/rasa-models:
+# scripts/rasa/train-and-serve.sh builds the venv if missing, retrains only when bots/ changed,
+# then execs `rasa run`. See that script for the RASA_* settings.
 set -euo pipefail
-RASA_VENV=${RASA_VENV:-$HOME/.cache/frontdoor/rasa-venv}
-if [ ! -x "$RASA_VENV/bin/rasa" ]; then
-  echo "rasa-serve: no Rasa venv at $RASA_VENV (set RASA_VENV, or build it first)" >&2
-  exit 1
-fi
-export RASA_TELEMETRY_ENABLED=false
-cd "$(dirname "$0")/../bots"
-exec "$RASA_VENV/bin/rasa" run --enable-api --port "${RASA_PORT:-5005}" --model models
+exec "$(dirname "$0")/rasa/train-and-serve.sh" "$@"

@@ -21,11 +21,18 @@ import app.models  # noqa: F401 - registers the tables truncated below
 from app import create_app
 from app.config import load_settings
 from app.db import build_engine
+from app.logging import configure_logging
 from app.migrate import upgrade
 from app.runtime import Runtime, build_runtime
 from tests.databases import temporary_postgres
 
 REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+@pytest.fixture(autouse=True)
+def _json_logs() -> None:
+    """Logs as production writes them: JSON on stderr, redacted."""
+    configure_logging(load_settings({"LOG_FORMAT": "json"}))
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from app.audit import record_flags_set
+from app.audit import record, record_flags_set
 from app.cases import new_reference, open_case
 from app.models import Case, Conversation, Message, OutboxMessage, RoutingDecision
 from app.pipeline.answers import (
@@ -136,22 +136,21 @@ def _case_for(
     decision: Decision,
     now: datetime,
 ) -> Case:
-    """This conversation's open case for the same queue, or a new one: nobody repeats themselves."""
-    existing = session.exec(
-        select(Case).where(
-            Case.conversation_id == conversation.id,
-            Case.queue == decision.queue,
-            Case.status == "open",
-        )
-    ).first()
-    if existing is not None:
-        _raise_priority(existing, decision.priority, understanding.flags, now)
-        record_flags_set(session, existing, ROUTER)
-        return existing
+    """The conversation's open case of this kind, or a new one: nobody repeats themselves."""
     if decision.outcome is Outcome.SERVICE_REQUEST:
         case_type, stage = decision.case_type or "service_request", "raised"
     else:
         case_type, stage = CASE_TYPE_BY_OUTCOME[decision.outcome]
+    existing = session.exec(
+        select(Case).where(
+            Case.conversation_id == conversation.id,
+            Case.case_type == case_type,
+            Case.status == "open",
+        )
+    ).first()
+    if existing is not None:
+        _add_to(session, existing, decision, understanding, now)
+        return existing
     human = decision.outcome.is_human
     case = Case(
         reference=new_reference(session, rt.settings.case_reference_prefix),
@@ -175,8 +174,30 @@ def _case_for(
     return case
 
 
-def _raise_priority(case: Case, priority: Priority, flags: tuple[str, ...], now: datetime) -> None:
+def _add_to(
+    session: Session,
+    case: Case,
+    decision: Decision,
+    understanding: Understanding,
+    now: datetime,
+) -> None:
+    """Fold a later message into an open case: flags join, priority only rises.
+
+    A more pressing message moves a case nobody has picked up yet to the new decision's queue,
+    so it reaches the team that can resolve it instead of being transferred later.
+    """
     current = Priority(case.priority)
-    case.priority = Priority.highest(current, priority).value
-    case.flags = sorted(set(case.flags) | set(flags))
+    if (
+        decision.priority.rank > current.rank
+        and decision.queue not in (None, case.queue)
+        and case.advisor_id is None
+    ):
+        record(
+            session, ROUTER, "case.requeued", "case", case.id,
+            from_queue=case.queue, to_queue=decision.queue, rule=decision.rule_id,
+        )  # fmt: skip
+        case.queue = decision.queue
+    case.priority = Priority.highest(current, decision.priority).value
+    case.flags = sorted(set(case.flags) | set(understanding.flags))
     case.updated_at = now
+    record_flags_set(session, case, ROUTER)

@@ -8,7 +8,7 @@ from datetime import datetime
 from app.calendar import CouncilCalendar
 from app.pipeline.understand import Understanding
 from app.routing.rules import RoutingContext, Ruleset
-from app.vocabulary import Channel, Outcome, Priority
+from app.vocabulary import Channel, Outcome, Priority, flag_name
 
 SAFEGUARDING_QUEUE = "safeguarding"
 
@@ -41,7 +41,7 @@ def routing_context(
         intent=understanding.nlu.intent,
         confidence=understanding.nlu.confidence,
         channel=channel,
-        flags=frozenset(understanding.flags),
+        flags=frozenset(flag_name(flag) for flag in understanding.flags),
         open_case_types=open_case_types,
         local_time=local,
         working_day=calendar.is_working_day(local.date()),

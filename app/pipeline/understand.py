@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.understanding.entities import Entities, extract_entities
+from app.understanding.language import non_english
 from app.understanding.nlu import NluBackend, NluResult
 from app.understanding.safety import SafetyCue, SafetyLexicon
-from app.vocabulary import Priority
+from app.vocabulary import Priority, interpreter_flag
 
 
 @dataclass(frozen=True)
@@ -17,10 +18,15 @@ class Understanding:
     nlu: NluResult
     entities: Entities
     cues: tuple[SafetyCue, ...]
+    language: str | None = None
 
     @property
     def flags(self) -> tuple[str, ...]:
-        return tuple(sorted({cue.flag.value for cue in self.cues}))
+        """Flag strings as stored: `interpreter:<lang>` carries the language."""
+        flags = {cue.flag.value for cue in self.cues}
+        if self.language is not None:
+            flags.add(interpreter_flag(self.language))
+        return tuple(sorted(flags))
 
     @property
     def priority(self) -> Priority:
@@ -43,4 +49,5 @@ def understand(
         nlu=nlu.parse(text),
         entities=extract_entities(text, reference_prefix),
         cues=tuple(lexicon.detect(text)),
+        language=non_english(text),
     )

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import phonenumbers
-
-from app.contact_points import normalise_postcode
+from app.contact_points import find_phone_numbers, normalise_postcode
 
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -28,26 +26,17 @@ def reference_pattern(prefix: str) -> re.Pattern[str]:
 
 def extract_entities(text: str, reference_prefix: str) -> Entities:
     """Pull the first of each entity out of `text`, normalised."""
-    phone = None
-    for match in phonenumbers.PhoneNumberMatcher(text, "GB"):
-        phone = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        break
+    phones = find_phone_numbers(text)
     # A phone number's digits are not a case reference.
-    without_phone = _strip_phones(text)
-    reference_match = reference_pattern(reference_prefix).search(without_phone)
-    postcode_match = _POSTCODE.search(text)
-    email_match = _EMAIL.search(text)
+    without_phones = text
+    for start, end, _ in reversed(phones):
+        without_phones = without_phones[:start] + " " + without_phones[end:]
+    reference = reference_pattern(reference_prefix).search(without_phones)
+    postcode = _POSTCODE.search(text)
+    email = _EMAIL.search(text)
     return Entities(
-        case_reference=(
-            f"{reference_prefix}-{reference_match.group(1)}" if reference_match else None
-        ),
-        postcode=normalise_postcode(postcode_match.group(0)) if postcode_match else None,
-        phone=phone,
-        email=email_match.group(0).lower() if email_match else None,
+        case_reference=f"{reference_prefix}-{reference.group(1)}" if reference else None,
+        postcode=normalise_postcode(postcode.group(0)) if postcode else None,
+        phone=phones[0][2] if phones else None,
+        email=email.group(0).lower() if email else None,
     )
-
-
-def _strip_phones(text: str) -> str:
-    for match in reversed(list(phonenumbers.PhoneNumberMatcher(text, "GB"))):
-        text = text[: match.start] + " " + text[match.end :]
-    return text

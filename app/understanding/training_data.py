@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from app.understanding.nlu import FALLBACK_INTENT
+
 NLU_FILE = Path("data") / "nlu.yml"
 _ANNOTATION = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)|\[([^\]]+)\]\{[^}]*\}")
 
@@ -38,6 +40,20 @@ def load_examples(bots_dir: Path) -> list[TrainingExample]:
     return examples
 
 
+def load_fallback_threshold(bots_dir: Path, default: float = 0.4) -> float:
+    """The FallbackClassifier threshold in bots/config.yml, so both backends say 'unsure' alike."""
+    config = yaml.safe_load((bots_dir / "config.yml").read_text(encoding="utf-8")) or {}
+    for component in config.get("pipeline", []):
+        if component.get("name") == "FallbackClassifier":
+            return float(component.get("threshold", default))
+    return default
+
+
 def load_intents(bots_dir: Path) -> frozenset[str]:
     """The intent taxonomy: every intent nlu.yml trains."""
     return frozenset(example.intent for example in load_examples(bots_dir))
+
+
+def routable_intents(bots_dir: Path) -> frozenset[str]:
+    """What rules may match on: the taxonomy plus the 'not sure' intent."""
+    return load_intents(bots_dir) | {FALLBACK_INTENT}

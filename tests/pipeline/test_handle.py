@@ -116,9 +116,15 @@ def test_more_messages_in_a_conversation_join_its_open_case(rt: Runtime, session
     )
     assert count(session, RoutingDecision) == 2
     case = session.exec(select(Case)).one()
-    # The story so far stays in one place; what we learned raises the priority and flags.
-    assert case.queue == "customer_services"
+    # The story stays in one case; the more pressing message moves it to the team that can help.
+    assert case.queue == "revenues"
     assert case.flags == ["bereavement"] and case.priority == "high"
+    moved = session.exec(select(AuditEvent).where(AuditEvent.action == "case.requeued")).one()
+    assert moved.detail == {
+        "from_queue": "customer_services",
+        "to_queue": "revenues",
+        "rule": "life-events.bereavement",
+    }
     handle_message(rt, store(rt, inbound("I was bereaved", thread="someone-else", from_phone=None)))
     assert count(session, Case) == 2
 
@@ -139,3 +145,19 @@ def test_the_bot_stays_quiet_once_an_advisor_has_the_conversation(
     result = handle_message(rt, store(rt, inbound("thanks")))
     assert result is not None and result.outbox_id is None
     assert count(session, OutboxMessage) == 1
+
+
+def test_a_message_in_polish_goes_to_a_polish_speaking_advisor(
+    rt: Runtime, session: Session
+) -> None:
+    from app.models import Advisor
+
+    seed_demo(rt)
+    result = handle_message(
+        rt, store(rt, inbound("Dzień dobry, mój kosz na śmieci nie został opróżniony"))
+    )
+    assert result is not None
+    case = session.exec(select(Case)).one()
+    assert case.flags == ["interpreter:pl"] and case.queue == "customer_services"
+    advisor = session.get(Advisor, case.advisor_id)
+    assert advisor is not None and "pl" in advisor.languages

@@ -12,14 +12,14 @@ import pytest
 from app.config import ConfigError, load_settings
 from app.pipeline.answers import ANSWER_PROVIDERS
 from app.routing.queues import load_queues
-from app.routing.rules import RoutingContext, Ruleset, load_ruleset
+from app.routing.rules import Match, RoutingContext, Ruleset, load_ruleset
 from app.routing.yaml_source import DataFileError
 from app.runtime import build_runtime
-from app.understanding.training_data import load_intents
+from app.understanding.training_data import routable_intents
 from app.vocabulary import Channel
 from tests.conftest import REPO
 
-INTENTS = load_intents(REPO / "bots")
+INTENTS = routable_intents(REPO / "bots")
 
 
 def _load(rules_dir: Path) -> Ruleset:
@@ -72,7 +72,45 @@ def test_flags_outrank_intent() -> None:
 
 def test_low_confidence_goes_to_a_person() -> None:
     ruleset = _load(REPO / "routing_rules")
-    assert ruleset.first_match(_ctx(confidence=0.3)).id == "nlu.unsure"
+    unsure = _ctx(intent="nlu_fallback", confidence=0.3)
+    assert ruleset.first_match(unsure).id == "nlu.unsure"
+
+
+def test_a_non_english_message_goes_to_a_person_with_an_interpreter() -> None:
+    ruleset = _load(REPO / "routing_rules")
+    rule = ruleset.first_match(_ctx(intent="nlu_fallback", flags=frozenset({"interpreter"})))
+    assert rule.id == "language.interpreter"
+
+
+MATCHES: list[tuple[dict[str, object], dict[str, object], bool]] = [
+    ({"intent": "missed_bin"}, {}, True),
+    ({"intent": ["pothole", "fly_tipping"]}, {}, False),
+    ({"intent_not": "missed_bin"}, {}, False),
+    ({"confidence_at_least": 0.9}, {"confidence": 0.89}, False),
+    ({"confidence_below": 0.5}, {"confidence": 0.49}, True),
+    ({"channel": ["sms", "voice"]}, {}, True),
+    ({"channel": "web"}, {}, False),
+    ({"flags_any": ["bereavement", "elderly"]}, {"flags": frozenset({"elderly"})}, True),
+    ({"flags_all": ["bereavement", "elderly"]}, {"flags": frozenset({"elderly"})}, False),
+    ({"flags_none": ["bereavement"]}, {"flags": frozenset({"bereavement"})}, False),
+    ({"has_open_case_of_type": "complaint"}, {"open_case_types": frozenset({"complaint"})}, True),
+    ({"time_of_day": {"start": "08:30", "end": "17:00"}}, {}, True),
+    ({"time_of_day": {"start": "17:00", "end": "08:30"}}, {}, False),
+    (
+        {"time_of_day": {"start": "17:00", "end": "08:30"}},
+        {"local_time": datetime(2026, 11, 23, 23, 0, tzinfo=UTC)},
+        True,
+    ),
+    ({"working_day": False}, {}, False),
+    ({"intent": "missed_bin", "channel": "web"}, {}, False),
+]
+
+
+@pytest.mark.parametrize(("when", "facts", "expected"), MATCHES)
+def test_each_match_operator(
+    when: dict[str, object], facts: dict[str, object], expected: bool
+) -> None:
+    assert Match.model_validate(when).matches(_ctx(**facts)) is expected
 
 
 def _write(rules_dir: Path, name: str, body: str) -> Path:
