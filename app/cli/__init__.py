@@ -7,6 +7,7 @@ import click
 from app.cli.db import db
 from app.cli.demo import demo
 from app.cli.explain import explain
+from app.cli.nlu import nlu
 from app.cli.rules import rules
 from app.cli.serve import serve, worker
 
@@ -16,5 +17,5 @@ def main() -> None:
     """frontdoor: one front door for a council's residents."""
 
 
-for command in (serve, worker, demo, explain, rules, db):
+for command in (serve, worker, demo, explain, rules, db, nlu):
     main.add_command(command)
