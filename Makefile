@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export PORT
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test test-rasa lint typecheck bench bench-nlu clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+## Build Rasa (own venv, cached outside the repo), train and serve bots/, test against it.
+test-rasa: $(VENV)/.installed-test
+	scripts/rasa-test.sh
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
@@ -41,6 +45,9 @@ typecheck: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/pipeline_bench.py
+
+bench-nlu: $(VENV)/.installed-test
+	$(BIN)/python bench/nlu_bench.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,91 @@
+"""The safety floor: no rule file can leave a resident at risk with the bot."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+
+import pytest
+
+from app.calendar import CouncilCalendar
+from app.pipeline.answers import ANSWER_PROVIDERS
+from app.pipeline.decide import SAFEGUARDING_QUEUE, Decision, decide, routing_context
+from app.pipeline.understand import Understanding, understand
+from app.routing.queues import load_queues
+from app.routing.rules import Ruleset, load_ruleset
+from app.understanding.embedded import train
+from app.understanding.entities import Entities
+from app.understanding.nlu import NluResult
+from app.understanding.safety import DEFAULT_LEXICON_PATH, SafetyLexicon
+from app.understanding.training_data import load_examples, routable_intents
+from app.vocabulary import Channel, Outcome, Priority
+from tests.conftest import REPO
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+CALENDAR = CouncilCalendar("Europe/London")
+LEXICON = SafetyLexicon.load(DEFAULT_LEXICON_PATH)
+
+
+@pytest.fixture(scope="module")
+def careless_rules(tmp_path_factory: pytest.TempPathFactory) -> Ruleset:
+    """The shipped rules without 10-safety.yaml, as a careless edit might leave them."""
+    rules_dir = tmp_path_factory.mktemp("rules") / "routing_rules"
+    shutil.copytree(REPO / "routing_rules", rules_dir)
+    (rules_dir / "10-safety.yaml").unlink()
+    queues = load_queues(rules_dir)
+    return load_ruleset(rules_dir, queues, routable_intents(REPO / "bots"), ANSWER_PROVIDERS)
+
+
+def _understanding(text: str, intent: str) -> Understanding:
+    return Understanding(
+        nlu=NluResult(intent, 0.99, (), "test"),
+        entities=Entities(),
+        cues=tuple(LEXICON.detect(text)),
+    )
+
+
+def _decide(ruleset: Ruleset, understanding: Understanding) -> Decision:
+    ctx = routing_context(understanding, Channel.SMS, frozenset(), NOW, CALENDAR)
+    return decide(ruleset, ctx, understanding)
+
+
+def test_risk_to_life_becomes_an_emergency_even_if_the_rule_says_answer(
+    careless_rules: Ruleset,
+) -> None:
+    understanding = _understanding("hi there, I want to end it all", "greet")
+    decision = _decide(careless_rules, understanding)
+    assert decision.rule_id == "greet"
+    assert decision.outcome is Outcome.EMERGENCY
+    assert decision.queue == SAFEGUARDING_QUEUE
+    assert decision.priority is Priority.EMERGENCY
+    assert decision.safety_override is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when is bin day? also my partner takes all my money and won't let me out",
+        "when is bin day? we have nowhere to sleep tonight",
+        "when is bin day? the kids haven't eaten in two days",
+    ],
+)
+def test_forcing_cues_never_get_a_bot_only_answer(careless_rules: Ruleset, text: str) -> None:
+    decision = _decide(careless_rules, _understanding(text, "bin_collection_day"))
+    assert decision.outcome is Outcome.ADVISOR
+    assert decision.safety_override is True
+    assert decision.priority.rank >= Priority.URGENT.rank
+
+
+def test_a_mundane_message_is_not_overridden(careless_rules: Ruleset) -> None:
+    decision = _decide(careless_rules, _understanding("when is bin day", "bin_collection_day"))
+    assert decision.outcome is Outcome.ANSWER
+    assert decision.safety_override is False
+
+
+def test_understand_runs_every_layer_on_real_text() -> None:
+    model = train(load_examples(REPO / "bots"), 0.4)
+    result = understand("any news on WNC-204318? my husband died last week", model, LEXICON, "WNC")
+    assert result.entities.case_reference == "WNC-204318"
+    assert "bereavement" in result.flags
+    assert result.priority is Priority.HIGH
+    assert result.language is None
