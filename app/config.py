@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_from_number: str | None = None
+    # Another base URL for Twilio's REST API (a regional edge or proxy; tests use a local server).
+    twilio_api_base: AnyHttpUrl | None = None
+    # An outbox row claimed this long ago by a worker that never finished is sent again.
+    outbox_stale_claim_seconds: int = Field(default=120, ge=1)
+    # How often the worker's relay sweep looks for rows Redis or a dead worker left behind.
+    sweep_interval_seconds: int = Field(default=30, ge=1)
 
     nlu_backend: Literal["embedded", "rasa"] = "embedded"
     rasa_url: AnyHttpUrl | None = None
@@ -75,6 +81,18 @@ class Settings(BaseSettings):
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
+
+    @field_validator("twilio_from_number")
+    @classmethod
+    def _e164(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from app.contact_points import InvalidContactPointError, normalise_phone
+
+        try:
+            return normalise_phone(value)
+        except InvalidContactPointError as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("routing_rules_dir", "bots_dir")
     @classmethod

@@ -12,6 +12,7 @@ from app.channels import ChannelAdapter, build_adapters
 from app.config import Settings
 from app.db import build_engine
 from app.jobs.runner import InlineJobRunner, JobRunner, RqJobRunner
+from app.lifecycle.types import CaseTypeDirectory, load_case_types, load_closure_days
 from app.pipeline.answers import ANSWER_PROVIDERS
 from app.pipeline.decide import SAFEGUARDING_QUEUE
 from app.routing.queues import QueueDirectory, load_queues
@@ -32,6 +33,7 @@ class Runtime:
     engine: Engine
     calendar: CouncilCalendar
     queues: QueueDirectory
+    case_types: CaseTypeDirectory
     ruleset: Ruleset
     nlu: NluBackend
     lexicon: SafetyLexicon
@@ -39,30 +41,45 @@ class Runtime:
     jobs: JobRunner = field(init=False)
 
 
-def load_routing(settings: Settings) -> tuple[QueueDirectory, Ruleset, SafetyLexicon]:
+@dataclass(frozen=True)
+class Routing:
+    """Every routing data file, loaded and cross-checked."""
+
+    queues: QueueDirectory
+    case_types: CaseTypeDirectory
+    ruleset: Ruleset
+    lexicon: SafetyLexicon
+    calendar: CouncilCalendar
+
+
+def load_routing(settings: Settings) -> Routing:
     """Validate every routing data file; raises DataFileError (file:line: reason)."""
     rules_dir = settings.routing_rules_dir
     queues = load_queues(rules_dir)
+    case_types = load_case_types(rules_dir)
     ruleset = load_ruleset(
         rules_dir,
         queues,
         intents=routable_intents(settings.bots_dir),
         answers=ANSWER_PROVIDERS.keys(),
         required_queues=(SAFEGUARDING_QUEUE,),
+        case_types=case_types.by_id.keys(),
     )
     lexicon = SafetyLexicon.load(rules_dir / SAFETY_CUES_FILE)
-    return queues, ruleset, lexicon
+    calendar = CouncilCalendar(settings.timezone, load_closure_days(rules_dir))
+    return Routing(queues, case_types, ruleset, lexicon, calendar)
 
 
 def build_runtime(settings: Settings) -> Runtime:
     """Load and validate the routing data, and wire up the job runner."""
-    queues, ruleset, lexicon = load_routing(settings)
+    routing = load_routing(settings)
     runtime = Runtime(
         settings=settings,
         engine=build_engine(settings.database_url),
-        calendar=CouncilCalendar(settings.timezone),
-        queues=queues,
-        ruleset=ruleset,
+        calendar=routing.calendar,
+        queues=routing.queues,
+        case_types=routing.case_types,
+        ruleset=routing.ruleset,
         nlu=build_nlu(
             settings.nlu_backend,
             settings.bots_dir,
@@ -70,7 +87,7 @@ def build_runtime(settings: Settings) -> Runtime:
             str(settings.rasa_url) if settings.rasa_url else None,
             settings.rasa_timeout_seconds,
         ),
-        lexicon=lexicon,
+        lexicon=routing.lexicon,
         adapters=build_adapters(settings),
     )
     if settings.redis_url is not None:

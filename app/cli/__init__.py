@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from app.cli.case import case_group, sla_group
 from app.cli.db import db
 from app.cli.demo import demo
 from app.cli.explain import explain
@@ -17,5 +18,5 @@ def main() -> None:
     """frontdoor: one front door for a council's residents."""
 
 
-for command in (serve, worker, demo, explain, rules, db, nlu):
+for command in (serve, worker, demo, explain, rules, db, nlu, case_group, sla_group):
     main.add_command(command)

@@ -20,11 +20,11 @@ def lint() -> None:
     """Validate routing_rules/ (rules, queues, safety cues); exit 1 naming file and line."""
     settings = settings_or_exit()
     try:
-        queues, ruleset, _lexicon = load_routing(settings)
+        routing = load_routing(settings)
     except (DataFileError, SafetyLexiconError) as exc:
         raise click.ClickException(str(exc)) from None
-    files = ", ".join(path.name for path in ruleset.sources)
+    files = ", ".join(path.name for path in routing.ruleset.sources)
     click.echo(
-        f"ok: {len(ruleset.rules)} rules in {files}; {len(list(queues))} queues; "
-        f"ruleset {ruleset.version}"
+        f"ok: {len(routing.ruleset.rules)} rules in {files}; {len(list(routing.queues))} queues; "
+        f"{len(routing.case_types.by_id)} case types; ruleset {routing.ruleset.version}"
     )

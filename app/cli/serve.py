@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import click
 from redis import Redis
@@ -11,7 +12,6 @@ from rq.serializers import JSONSerializer
 
 from app.cli.common import runtime_or_exit, settings_or_exit
 from app.jobs import context, sweeper
-from app.jobs.entrypoints import SWEEP_EVERY
 from app.jobs.runner import QUEUE_NAME
 
 
@@ -48,7 +48,7 @@ def worker(burst: bool) -> None:
     context.install(rt)
     connection = Redis.from_url(settings.redis_url)
     if not burst:
-        sweeper.schedule_next(rt, SWEEP_EVERY)
+        sweeper.schedule_next(rt, timedelta(seconds=settings.sweep_interval_seconds))
     Worker([QUEUE_NAME], connection=connection, serializer=JSONSerializer).work(
         burst=burst, with_scheduler=not burst
     )

@@ -11,8 +11,6 @@ from app.pipeline.deliver import deliver
 from app.pipeline.handle import handle_message
 from app.runtime import Runtime
 
-SWEEP_EVERY = timedelta(seconds=30)
-
 
 def _handle(rt: Runtime, message_id: int) -> None:
     handle_message(rt, message_id)
@@ -45,4 +43,4 @@ def sweep(_unused: int = 0) -> None:
     """Re-enqueue whatever was left behind, then schedule the next sweep."""
     rt = current_runtime()
     sweeper.sweep(rt)
-    sweeper.schedule_next(rt, SWEEP_EVERY)
+    sweeper.schedule_next(rt, timedelta(seconds=rt.settings.sweep_interval_seconds))

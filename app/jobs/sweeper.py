@@ -9,8 +9,9 @@ from sqlmodel import col, or_, select
 
 from app.db import session as db_session
 from app.jobs.runner import RqJobRunner
+from app.lifecycle.sla_check import check_clocks
 from app.models import Message, OutboxMessage, utcnow
-from app.pipeline.deliver import STALE_CLAIM
+from app.pipeline.deliver import stale_claim
 from app.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -39,9 +40,13 @@ def sweep(rt: Runtime, grace: timedelta = GRACE) -> tuple[int, int]:
             .where(
                 or_(
                     (col(OutboxMessage.status) == "pending")
-                    & (col(OutboxMessage.created_at) < now - grace),
+                    & (col(OutboxMessage.created_at) < now - grace)
+                    & or_(
+                        col(OutboxMessage.not_before).is_(None),
+                        col(OutboxMessage.not_before) <= now,
+                    ),
                     (col(OutboxMessage.status) == "sending")
-                    & (col(OutboxMessage.claimed_at) < now - STALE_CLAIM),
+                    & (col(OutboxMessage.claimed_at) < now - stale_claim(rt)),
                 )
             )
             .order_by(col(OutboxMessage.id))
@@ -55,6 +60,9 @@ def sweep(rt: Runtime, grace: timedelta = GRACE) -> tuple[int, int]:
             rt.jobs.enqueue("send", outbox_id)
     if inbound or outbound:
         log.info("sweep.requeued", inbound=len(inbound), outbound=len(outbound))
+    with db_session(rt.engine) as session:
+        check_clocks(session, rt.calendar, now)
+        session.commit()
     return len(inbound), len(outbound)
 
 

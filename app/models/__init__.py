@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.case import Case, CaseStageChange
 from app.models.conversation import Conversation, Message
 from app.models.customer import ContactKind, ContactPoint, Customer, IdentityCandidate
+from app.models.lifecycle import CaseClock, NotificationSubscription, QueueAlert, SafeContact
 from app.models.outbox import OutboxMessage
 from app.models.routing import RoutingDecision
 from app.models.services import BinRound
@@ -15,6 +16,7 @@ __all__ = [
     "AuditEvent",
     "BinRound",
     "Case",
+    "CaseClock",
     "CaseStageChange",
     "ContactKind",
     "ContactPoint",
@@ -22,8 +24,11 @@ __all__ = [
     "Customer",
     "IdentityCandidate",
     "Message",
+    "NotificationSubscription",
     "OutboxMessage",
     "Queue",
+    "QueueAlert",
     "RoutingDecision",
+    "SafeContact",
     "utcnow",
 ]

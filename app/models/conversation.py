@@ -47,3 +47,5 @@ class Message(SQLModel, table=True):
     hints: dict[str, str] = Field(default_factory=dict, sa_type=JSONType)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     processed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    # Outbound only: the channel's delivery report (queued, sent, delivered, failed, ...).
+    delivery_status: str | None = Field(default=None, max_length=20)

@@ -21,8 +21,12 @@ class OutboxMessage(SQLModel, table=True):
     channel: str = Field(max_length=20)
     to_address: str | None = Field(default=None, max_length=320)
     body: str
-    # pending -> sending -> sent | failed
+    # pending -> sending -> sent | failed; cancelled when sending would now be unsafe.
     status: str = Field(default="pending", max_length=20, index=True)
+    # Not before this moment (a resident's safe time to be contacted).
+    not_before: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Which contact point of the customer this is; fallbacks try the next one.
+    fallback_of: int | None = Field(default=None, foreign_key="outbox_message.id")
     attempts: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from app.audit import record, record_flags_set
 from app.cases import new_reference, open_case
+from app.lifecycle import clocks
 from app.models import Case, Conversation, Message, OutboxMessage, RoutingDecision
 from app.pipeline.answers import (
     ANSWER_PROVIDERS,
@@ -26,11 +27,12 @@ from app.vocabulary import Outcome, Priority
 
 ROUTER = "frontdoor:router"
 
-# The first stage of the case each human outcome opens.
-CASE_TYPE_BY_OUTCOME = {
-    Outcome.ADVISOR: ("advisor_enquiry", "queued"),
-    Outcome.PARTNER: ("partner_referral", "awaiting_consent"),
-    Outcome.EMERGENCY: ("advisor_enquiry", "queued"),
+# The case type each outcome opens when its rule names none.
+DEFAULT_CASE_TYPE = {
+    Outcome.SERVICE_REQUEST: "service_request",
+    Outcome.ADVISOR: "advisor_enquiry",
+    Outcome.PARTNER: "partner_referral",
+    Outcome.EMERGENCY: "advisor_enquiry",
 }
 
 
@@ -56,7 +58,7 @@ def act(
     case = None
     if decision.outcome is not Outcome.ANSWER:
         case = _case_for(session, rt, message, conversation, understanding, decision, now)
-    reply = compose_reply(session, rt, decision, understanding, case, conversation, now)
+    reply = compose_reply(session, rt, decision, understanding, case, conversation, now, message)
     routing_decision = RoutingDecision(
         message_id=message.id,
         conversation_id=conversation.id,
@@ -106,12 +108,23 @@ def compose_reply(
     case: Case | None,
     conversation: Conversation | None,
     now: datetime,
+    message: Message | None = None,
 ) -> str:
     """The words the resident hears back."""
     if decision.answer is not None:
         postcode = understanding.entities.postcode or _known_postcode(conversation)
         provider = ANSWER_PROVIDERS[decision.answer]
-        return provider(AnswerContext(session, rt.calendar, now, postcode))
+        context = AnswerContext(
+            session=session,
+            calendar=rt.calendar,
+            case_types=rt.case_types,
+            now=now,
+            postcode=postcode,
+            reference=understanding.entities.case_reference,
+            conversation=conversation,
+            message=message,
+        )
+        return provider(context)
     template = decision.reply or DEFAULT_REPLIES[decision.outcome]
     if decision.outcome is Outcome.EMERGENCY:
         template = DEFAULT_REPLIES[Outcome.EMERGENCY]
@@ -137,10 +150,8 @@ def _case_for(
     now: datetime,
 ) -> Case:
     """The conversation's open case of this kind, or a new one: nobody repeats themselves."""
-    if decision.outcome is Outcome.SERVICE_REQUEST:
-        case_type, stage = decision.case_type or "service_request", "raised"
-    else:
-        case_type, stage = CASE_TYPE_BY_OUTCOME[decision.outcome]
+    case_type = decision.case_type or DEFAULT_CASE_TYPE[decision.outcome]
+    stage = rt.case_types[case_type].lifecycle.initial
     existing = session.exec(
         select(Case).where(
             Case.conversation_id == conversation.id,
@@ -164,12 +175,14 @@ def _case_for(
         queue=decision.queue,
         channel=message.channel,
         summary=message.body,
+        raised_from=message.from_address,
         partner_consent="requested" if decision.outcome is Outcome.PARTNER else None,
         queued_at=now if human else None,
         created_at=now,
         updated_at=now,
     )
     open_case(session, case, ROUTER, f"rule {decision.rule_id}")
+    clocks.on_stage(session, case, rt.case_types[case_type], None, stage, now, rt.calendar)
     record_flags_set(session, case, ROUTER)
     return case
 

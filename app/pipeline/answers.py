@@ -10,7 +10,10 @@ from sqlmodel import Session, select
 
 from app.calendar import CouncilCalendar
 from app.contact_points import InvalidContactPointError, postcode_sector
-from app.models import BinRound
+from app.lifecycle.notify import subscribe
+from app.lifecycle.status import NOT_FOUND, find_verified_case, status_reply
+from app.lifecycle.types import CaseTypeDirectory
+from app.models import BinRound, ContactKind, Conversation, Message
 from app.vocabulary import Outcome
 
 EMERGENCY_REPLY = (
@@ -38,12 +41,16 @@ DEFAULT_REPLIES: Mapping[Outcome, str] = {
 
 @dataclass(frozen=True)
 class AnswerContext:
-    """What an answer provider may read."""
+    """What an answer provider may read (conversation and message are None in `explain`)."""
 
     session: Session
     calendar: CouncilCalendar
+    case_types: CaseTypeDirectory
     now: datetime
     postcode: str | None
+    reference: str | None = None
+    conversation: Conversation | None = None
+    message: Message | None = None
 
 
 AnswerProvider = Callable[[AnswerContext], str]
@@ -83,7 +90,41 @@ def next_weekday(start: date, weekday: int) -> date:
     return start + timedelta(days=(weekday - start.weekday()) % 7)
 
 
-ANSWER_PROVIDERS: Mapping[str, AnswerProvider] = {"bin_day": bin_day}
+def case_status(ctx: AnswerContext) -> str:
+    """Where a verified resident's case is, and when we aim to respond."""
+    found = find_verified_case(
+        ctx.session, ctx.reference, ctx.postcode, ctx.conversation, ctx.message
+    )
+    if found.case is None:
+        return found.reply or NOT_FOUND
+    return status_reply(ctx.session, ctx.case_types, ctx.calendar, found.case, ctx.now)
+
+
+def subscribe_updates(ctx: AnswerContext) -> str:
+    """'Tell me when it changes': a subscription on the channel they wrote from."""
+    found = find_verified_case(
+        ctx.session, ctx.reference, ctx.postcode, ctx.conversation, ctx.message
+    )
+    if found.case is None:
+        return found.reply or NOT_FOUND
+    kind = ctx.message.hints.get("from_kind") if ctx.message is not None else None
+    address = ctx.message.from_address if ctx.message is not None else None
+    if address is None or kind is None:
+        return (
+            "I can let you know when it moves on. Please give us a mobile number or email "
+            "address to send updates to."
+        )
+    channel = "sms" if kind == ContactKind.PHONE.value else "email"
+    subscribe(ctx.session, found.case, channel, address)
+    means = "text this number" if channel == "sms" else "email this address"
+    return f"Done. We will {means} when {found.case.reference} moves to its next stage."
+
+
+ANSWER_PROVIDERS: Mapping[str, AnswerProvider] = {
+    "bin_day": bin_day,
+    "case_status": case_status,
+    "subscribe_updates": subscribe_updates,
+}
 
 
 def render_reply(template: str, reference: str | None, queue_title: str | None) -> str:

@@ -24,7 +24,7 @@ from app.routing.yaml_source import DataFileError, YamlDocument, load_yaml
 from app.vocabulary import Channel, Flag, Outcome, Priority
 
 # Data files in routing_rules/ that are not rule files, by their top-level key.
-OTHER_KINDS = frozenset({"queues", "safety_cues", "case_types"})
+OTHER_KINDS = frozenset({"queues", "safety_cues", "case_types", "lifecycles", "calendar"})
 REPLY_FIELDS = frozenset({"reference", "queue_title"})
 
 
@@ -207,6 +207,7 @@ def load_ruleset(
     intents: Collection[str],
     answers: Collection[str],
     required_queues: Sequence[str] = (),
+    case_types: Collection[str] | None = None,
 ) -> Ruleset:
     """Read, validate and cross-check every rule file; raises DataFileError on the first fault."""
     located: list[_Located] = []
@@ -222,7 +223,7 @@ def load_ruleset(
         except ValidationError as exc:
             raise document.validation_error(exc) from None
         located.extend(_Located(rule, document, i) for i, rule in enumerate(parsed.rules))
-    _cross_check(located, queues, intents, answers)
+    _cross_check(located, queues, intents, answers, case_types)
     for queue_id in required_queues:
         if queue_id not in queues:
             raise DataFileError(f"{rules_dir / 'queues.yaml'}:1: queue {queue_id!r} is required")
@@ -238,6 +239,7 @@ def _cross_check(
     queues: QueueDirectory,
     intents: Collection[str],
     answers: Collection[str],
+    case_types: Collection[str] | None,
 ) -> None:
     seen: dict[str, Path] = {}
     for position, item in enumerate(located):
@@ -263,6 +265,9 @@ def _cross_check(
                     f"outcome {rule.then.outcome.value} needs a {want} queue, "
                     f"{queue_id!r} is a {queues[queue_id].kind} queue",
                 )
+        case_type = rule.then.case_type
+        if case_types is not None and case_type is not None and case_type not in case_types:
+            raise doc.error([*where, "then", "case_type"], f"unknown case type {case_type!r}")
         if rule.then.answer is not None and rule.then.answer not in answers:
             raise doc.error(
                 [*where, "then", "answer"],

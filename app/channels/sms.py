@@ -1,0 +1,110 @@
+"""SMS through Twilio: signed webhooks in, the twilio Client out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Request
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+from werkzeug.exceptions import BadRequest, Forbidden
+
+from app.channels.base import InboundMessage, OutboundMessage
+from app.channels.errors import PermanentDeliveryError
+from app.contact_points import InvalidContactPointError, normalise_phone
+from app.models.customer import ContactKind
+from app.vocabulary import Channel
+
+TWILIO_API = "https://api.twilio.com"
+# Twilio error codes that no retry will fix.
+OPTED_OUT = 21610
+PERMANENT_CODES = frozenset({OPTED_OUT, 21211, 21408, 21612, 21614, 30003, 30005, 30006})
+
+
+class _RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
+    """Sends Twilio API calls to another base URL (a regional proxy, or a local test server)."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__(timeout=10)
+        self._base_url = base_url.rstrip("/")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        if url.startswith(TWILIO_API):
+            url = self._base_url + url[len(TWILIO_API) :]
+        return super().request(method, url, *args, **kwargs)
+
+
+class SmsAdapter:
+    """One council number on Twilio."""
+
+    channel = Channel.SMS
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        from_number: str,
+        public_base_url: str,
+        api_base: str | None = None,
+    ) -> None:
+        http_client = _RebasedHttpClient(api_base) if api_base else None
+        self._client = Client(account_sid, auth_token, http_client=http_client)
+        self._validator = RequestValidator(auth_token)
+        self._from = from_number
+        self._public_base = public_base_url.rstrip("/")
+
+    def signed_url(self, request: Request) -> str:
+        """The URL Twilio signed: our public base, the path, the raw query string.
+
+        Werkzeug's request.url decodes %27 and %2F, which would break valid signatures.
+        """
+        query = request.query_string.decode("latin-1")
+        return f"{self._public_base}{request.path}" + (f"?{query}" if query else "")
+
+    def authenticate(self, request: Request) -> dict[str, str]:
+        """The form fields of a genuinely Twilio-signed request, else 403."""
+        signature = request.headers.get("X-Twilio-Signature")
+        form = request.form.to_dict(flat=True)
+        if not signature or not self._validator.validate(self.signed_url(request), form, signature):
+            raise Forbidden("invalid Twilio signature")
+        return form
+
+    def parse(self, request: Request) -> InboundMessage:
+        form = self.authenticate(request)
+        try:
+            sender = normalise_phone(form["From"])
+            external_id = form["MessageSid"]
+        except (KeyError, InvalidContactPointError) as exc:
+            raise BadRequest(f"not an SMS webhook: {exc}") from None
+        media_count = int(form.get("NumMedia", "0") or 0)
+        return InboundMessage(
+            channel=self.channel,
+            external_id=external_id,
+            thread_key=f"{sender}|{form.get('To', '')}",
+            body=form.get("Body", ""),
+            from_address=sender,
+            from_kind=ContactKind.PHONE,
+            to_address=form.get("To"),
+            media=tuple(form[f"MediaUrl{i}"] for i in range(media_count) if f"MediaUrl{i}" in form),
+        )
+
+    def send(self, message: OutboundMessage) -> str:
+        if not message.to_address:
+            raise PermanentDeliveryError("no phone number to text")
+        try:
+            sent = self._client.messages.create(
+                to=message.to_address,
+                from_=self._from,
+                body=message.body,
+                status_callback=f"{self._public_base}/webhooks/twilio/status",
+            )
+        except TwilioRestException as exc:
+            if exc.code in PERMANENT_CODES or (400 <= exc.status < 500 and exc.status != 429):
+                raise PermanentDeliveryError(
+                    f"twilio {exc.code or exc.status}", opted_out=exc.code == OPTED_OUT
+                ) from None
+            raise
+        return str(sent.sid)

@@ -1,0 +1,1 @@
+"""Case lifecycles: stages, transitions, SLA clocks and the notifications they cause."""

@@ -1,0 +1,175 @@
+"""routing_rules/case_types.yaml and calendar.yaml: lifecycles as data, validated at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from app.routing.yaml_source import DataFileError, YamlDocument, load_yaml
+
+CASE_TYPES_FILE = "case_types.yaml"
+CALENDAR_FILE = "calendar.yaml"
+_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class StageSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID)
+    says: str = Field(min_length=1)
+    final: bool = False
+    waits_on_resident: bool = False
+
+
+class ClockSpec(BaseModel):
+    """An SLA clock: runs from reaching `starts` until any of `stops`, in working days."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID)
+    starts: str
+    stops: tuple[str, ...] = Field(min_length=1)
+    working_days: int = Field(gt=0, le=365)
+    # What we promise by the due date, for the resident: "We aim to {aim} by ...".
+    aim: str = "reply to you"
+
+
+class Lifecycle(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stages: tuple[StageSpec, ...] = Field(min_length=2)
+    transitions: dict[str, tuple[str, ...]]
+    clocks: tuple[ClockSpec, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Lifecycle:
+        ids = [stage.id for stage in self.stages]
+        if len(set(ids)) != len(ids):
+            raise ValueError("stage ids must be unique")
+        known = set(ids)
+        for source, targets in self.transitions.items():
+            for name in (source, *targets):
+                if name not in known:
+                    raise ValueError(f"transition names unknown stage {name!r}")
+        for spec in self.stages:
+            if spec.final and spec.id in self.transitions:
+                raise ValueError(f"final stage {spec.id!r} cannot move on")
+            if not spec.final and not self.transitions.get(spec.id):
+                raise ValueError(f"stage {spec.id!r} is a dead end: mark it final or add moves")
+        for clock in self.clocks:
+            for name in (clock.starts, *clock.stops):
+                if name not in known:
+                    raise ValueError(f"clock {clock.id!r} names unknown stage {name!r}")
+        return self
+
+    @property
+    def initial(self) -> str:
+        return self.stages[0].id
+
+    def stage(self, stage_id: str) -> StageSpec:
+        return next(stage for stage in self.stages if stage.id == stage_id)
+
+    def allows(self, source: str, target: str) -> bool:
+        return target in self.transitions.get(source, ())
+
+
+class CaseTypeSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID)
+    title: str
+    lifecycle: str
+    clock_days: dict[str, int] = Field(default_factory=dict)
+
+
+class _CaseTypesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lifecycles: dict[str, Lifecycle]
+    case_types: list[CaseTypeSpec] = Field(min_length=1)
+
+
+class _CalendarSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    closure_days: list[date] = Field(default_factory=list)
+
+
+class _CalendarFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    calendar: _CalendarSpec
+
+
+@dataclass(frozen=True)
+class CaseType:
+    """A case type with its lifecycle and its clocks' working days resolved."""
+
+    id: str
+    title: str
+    lifecycle: Lifecycle
+    clocks: tuple[ClockSpec, ...]
+
+
+@dataclass(frozen=True)
+class CaseTypeDirectory:
+    by_id: Mapping[str, CaseType]
+
+    def __contains__(self, case_type: object) -> bool:
+        return case_type in self.by_id
+
+    def __getitem__(self, case_type: str) -> CaseType:
+        return self.by_id[case_type]
+
+
+def load_case_types(rules_dir: Path) -> CaseTypeDirectory:
+    """Read and cross-check case_types.yaml; raises DataFileError naming file and line."""
+    document = load_yaml(rules_dir / CASE_TYPES_FILE)
+    try:
+        parsed = _CaseTypesFile.model_validate(document.data)
+    except ValidationError as exc:
+        raise document.validation_error(exc) from None
+    by_id: dict[str, CaseType] = {}
+    for index, spec in enumerate(parsed.case_types):
+        where: list[int | str] = ["case_types", index]
+        if spec.id in by_id:
+            raise document.error([*where, "id"], f"duplicate case type {spec.id!r}")
+        lifecycle = parsed.lifecycles.get(spec.lifecycle)
+        if lifecycle is None:
+            raise document.error([*where, "lifecycle"], f"unknown lifecycle {spec.lifecycle!r}")
+        by_id[spec.id] = CaseType(
+            spec.id, spec.title, lifecycle, _clocks(document, where, spec, lifecycle)
+        )
+    return CaseTypeDirectory(by_id=by_id)
+
+
+def _clocks(
+    document: YamlDocument, where: list[int | str], spec: CaseTypeSpec, lifecycle: Lifecycle
+) -> tuple[ClockSpec, ...]:
+    known = {clock.id for clock in lifecycle.clocks}
+    for clock_id in spec.clock_days:
+        if clock_id not in known:
+            raise document.error([*where, "clock_days"], f"unknown clock {clock_id!r}")
+    return tuple(
+        clock.model_copy(update={"working_days": spec.clock_days.get(clock.id, clock.working_days)})
+        for clock in lifecycle.clocks
+    )
+
+
+def load_closure_days(rules_dir: Path) -> frozenset[date]:
+    """Council closure days from calendar.yaml (none if the file is absent)."""
+    path = rules_dir / CALENDAR_FILE
+    if not path.exists():
+        return frozenset()
+    document = load_yaml(path)
+    try:
+        return frozenset(_CalendarFile.model_validate(document.data).calendar.closure_days)
+    except ValidationError as exc:
+        raise document.validation_error(exc) from None
+
+
+__all__ = ["CaseType", "CaseTypeDirectory", "DataFileError", "load_case_types", "load_closure_days"]
