@@ -69,7 +69,7 @@ else
   done
 fi
 
-flock -u 8
+exec 8>&-  # release the training lock; do not leak the fd into rasa run
 if [ "$train_only" = 1 ]; then
   echo "$model"
   exit 0
