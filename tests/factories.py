@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlmodel import Session
 
+from app.cases import new_reference, open_case
 from app.channels.base import InboundMessage
 from app.db import session as db_session
 from app.demo import seed
+from app.lifecycle import clocks
 from app.migrate import sync_queues
-from app.models import ContactKind
+from app.models import Case, ContactKind, utcnow
 from app.pipeline.ingest import ingest
 from app.runtime import Runtime
 from app.vocabulary import Channel
@@ -51,3 +54,34 @@ def count(session: Session, model: type) -> int:
     from sqlmodel import select
 
     return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+def open_test_case(
+    rt: Runtime,
+    session: Session,
+    case_type: str = "complaint",
+    now: datetime | None = None,
+    customer_id: int | None = None,
+    raised_from: str | None = None,
+    flags: list[str] | None = None,
+    queue: str = "complaints",
+) -> Case:
+    """A case opened the way the router opens one, with its first clocks started."""
+    moment = now or utcnow()
+    stage = rt.case_types[case_type].lifecycle.initial
+    case = Case(
+        reference=new_reference(session, "WNC"),
+        customer_id=customer_id,
+        case_type=case_type,
+        stage=stage,
+        queue=queue,
+        channel="sms",
+        raised_from=raised_from,
+        flags=flags or [],
+        created_at=moment,
+        updated_at=moment,
+    )
+    open_case(session, case, "test", "opened by a test")
+    clocks.on_stage(session, case, rt.case_types[case_type], None, stage, moment, rt.calendar)
+    session.commit()
+    return case

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from sqlmodel import Session, select
 
 from app.migrate import alembic_config, sync_queues
 from app.models import Queue
 from app.runtime import Runtime
+from tests.databases import temporary_postgres
 
 
 def test_migrations_match_the_models(database_url: str) -> None:
@@ -20,3 +23,20 @@ def test_queues_are_synced_from_yaml(rt: Runtime, session: Session) -> None:
     assert sync_queues(session, rt.queues) == 0
     keys = set(session.exec(select(Queue.key)))
     assert {"safeguarding", "waste", "foodbank", "members_enquiries"} <= keys
+
+
+def _round_trip(url: str) -> None:
+    config = alembic_config(url)
+    command.upgrade(config, "head")
+    command.downgrade(config, "base")
+    command.upgrade(config, "head")
+    command.check(config)
+
+
+def test_migrations_go_down_and_up_again_on_sqlite(tmp_path: Path) -> None:
+    _round_trip(f"sqlite:///{tmp_path / 'roundtrip.sqlite3'}")
+
+
+def test_migrations_go_down_and_up_again_on_postgresql() -> None:
+    with temporary_postgres("frontdoor_migrate") as url:
+        _round_trip(url)

@@ -16,14 +16,17 @@ from app.runtime import Runtime
 
 log = structlog.get_logger(__name__)
 
-# Young rows are probably still on their way through the normal path.
-GRACE = timedelta(seconds=20)
 BATCH = 500
 
 
-def sweep(rt: Runtime, grace: timedelta = GRACE) -> tuple[int, int]:
-    """Enqueue unhandled inbound messages and unsent outbox rows; returns the two counts."""
+def sweep(rt: Runtime, grace: timedelta | None = None) -> tuple[int, int]:
+    """Enqueue unhandled inbound messages and unsent outbox rows; returns the two counts.
+
+    Rows younger than one sweep interval are probably still on their way; they are left be.
+    """
     now = utcnow()
+    if grace is None:
+        grace = timedelta(seconds=rt.settings.sweep_interval_seconds)
     with db_session(rt.engine) as session:
         inbound = session.exec(
             select(Message.id)

@@ -35,7 +35,7 @@ class ClockSpec(BaseModel):
     stops: tuple[str, ...] = Field(min_length=1)
     working_days: int = Field(gt=0, le=365)
     # What we promise by the due date, for the resident: "We aim to {aim} by ...".
-    aim: str = "reply to you"
+    aim: str = "reply"
 
 
 class Lifecycle(BaseModel):

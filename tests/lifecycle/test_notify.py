@@ -1,0 +1,94 @@
+"""A notification per subscription per stage change; never against a safe-contact preference."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from sqlmodel import Session, col, select
+
+from app.lifecycle.notify import subscribe
+from app.lifecycle.stages import move_case
+from app.models import AuditEvent, Case, OutboxMessage, SafeContact
+from app.runtime import Runtime
+from tests.factories import open_test_case
+
+NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _move(
+    rt: Runtime, session: Session, case: Case, stage: str, when: datetime = NOON
+) -> tuple[int, ...]:
+    moved = move_case(session, rt.case_types, rt.calendar, case, stage, "advisor", "test", when)
+    session.commit()
+    return moved.outbox_ids
+
+
+def _rows(session: Session) -> list[OutboxMessage]:
+    return list(session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
+
+
+def test_one_message_per_subscription_per_stage_change(rt: Runtime, session: Session) -> None:
+    case = open_test_case(rt, session, now=NOON)
+    subscribe(session, case, "sms", "+447700900101")
+    subscribe(session, case, "email", "doris@example.com")
+    assert (
+        subscribe(session, case, "sms", "+447700900101") is False
+    )  # asking twice is one subscription
+    session.commit()
+    for stage in ("acknowledged", "investigating", "stage1_response"):
+        assert len(_move(rt, session, case, stage)) == 2
+    rows = _rows(session)
+    assert len(rows) == 6
+    assert len({row.idempotency_key for row in rows}) == 6
+    assert {row.to_address for row in rows} == {"+447700900101", "doris@example.com"}
+    assert rows[2].body.startswith(
+        f"Update: Your complaint {case.reference} is being investigated."
+    )
+    assert "We aim to reply by Monday 7 December" in rows[2].body
+
+
+def test_no_subscription_no_message(rt: Runtime, session: Session) -> None:
+    case = open_test_case(rt, session, now=NOON)
+    assert _move(rt, session, case, "acknowledged") == ()
+    assert _rows(session) == []
+
+
+def test_domestic_abuse_without_a_preference_sends_nothing_and_says_why(
+    rt: Runtime, session: Session
+) -> None:
+    case = open_test_case(rt, session, now=NOON, flags=["domestic_abuse"])
+    subscribe(session, case, "sms", "+447700900202")
+    session.commit()
+    assert _move(rt, session, case, "acknowledged") == ()
+    withheld = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "notification.withheld")
+    ).one()
+    assert withheld.detail["reason"] == "no safe-contact preference recorded"
+
+
+def test_only_a_channel_marked_safe_is_used(rt: Runtime, session: Session) -> None:
+    case = open_test_case(rt, session, now=NOON, flags=["domestic_abuse", "children"])
+    subscribe(session, case, "sms", "+447700900202")
+    subscribe(session, case, "email", "safe@example.com")
+    session.add(
+        SafeContact(case_id=case.id or 0, allow_email=True, allow_sms=False, recorded_by="advisor")
+    )
+    session.commit()
+    _move(rt, session, case, "acknowledged")
+    assert [(row.channel, row.to_address) for row in _rows(session)] == [
+        ("email", "safe@example.com")
+    ]
+
+
+def test_outside_the_safe_time_the_message_waits_for_it(rt: Runtime, session: Session) -> None:
+    case = open_test_case(rt, session, now=NOON, flags=["domestic_abuse"])
+    subscribe(session, case, "sms", "+447700900202")
+    preference = SafeContact(case_id=case.id or 0, allow_sms=True, recorded_by="advisor")
+    preference.safe_from, preference.safe_until = time(14, 0), time(16, 0)
+    session.add(preference)
+    session.commit()
+    _move(rt, session, case, "acknowledged", NOON)
+    (row,) = _rows(session)
+    assert row.not_before == datetime(
+        2026, 11, 23, 14, 0, tzinfo=UTC
+    )  # London is on GMT in November
