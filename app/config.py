@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AnyHttpUrl,
     Field,
     SecretStr,
@@ -18,6 +19,8 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from app.contact_points import normalise_phone, optional
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_URL = f"sqlite:///{REPO_ROOT / 'instance' / 'frontdoor.sqlite3'}"
@@ -42,7 +45,7 @@ class Settings(BaseSettings):
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
-    twilio_from_number: str | None = None
+    twilio_from_number: Annotated[str | None, AfterValidator(optional(normalise_phone))] = None
     # Another base URL for Twilio's REST API (a regional edge or proxy; tests use a local server).
     twilio_api_base: AnyHttpUrl | None = None
     # An outbox row claimed this long ago by a worker that never finished is sent again.
@@ -81,18 +84,6 @@ class Settings(BaseSettings):
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
-
-    @field_validator("twilio_from_number")
-    @classmethod
-    def _e164(cls, value: str | None) -> str | None:
-        if not value:
-            return None
-        from app.contact_points import InvalidContactPointError, normalise_phone
-
-        try:
-            return normalise_phone(value)
-        except InvalidContactPointError as exc:
-            raise ValueError(str(exc)) from None
 
     @field_validator("routing_rules_dir", "bots_dir")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import phonenumbers
 
@@ -74,3 +75,17 @@ def postcode_sector(postcode: str) -> str:
 def postcode_district(postcode: str) -> str:
     """`NN1 1AA` -> `NN1`."""
     return normalise_postcode(postcode).split(" ", 1)[0]
+
+
+def optional(normaliser: Callable[[str], str]) -> Callable[[str | None], str | None]:
+    """A pydantic field validator: blank becomes None, anything else is normalised or refused."""
+
+    def validate(value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            return normaliser(value)
+        except InvalidContactPointError as exc:
+            raise ValueError(str(exc)) from None
+
+    return validate

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import Annotated, Any
 
 from flask import Request
 from itsdangerous import BadSignature, URLSafeSerializer
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.exceptions import BadRequest, Forbidden
 
 from app.channels.base import InboundMessage, OutboundMessage
-from app.contact_points import (
-    InvalidContactPointError,
-    normalise_email,
-    normalise_phone,
-    normalise_postcode,
-)
+from app.contact_points import normalise_email, normalise_phone, normalise_postcode, optional
 from app.models.customer import ContactKind
 from app.vocabulary import Channel
 
@@ -30,40 +25,16 @@ class _ChatPost(BaseModel):
     client_message_id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")
     text: str = Field(min_length=1, max_length=2000)
     name: str | None = Field(default=None, max_length=200)
-    postcode: str | None = Field(default=None, max_length=10)
+    postcode: Annotated[str | None, AfterValidator(optional(normalise_postcode))] = Field(
+        default=None, max_length=10
+    )
     # Offered so we can reach them later; a hint like any From address, never proof.
-    phone: str | None = Field(default=None, max_length=30)
-    email: str | None = Field(default=None, max_length=320)
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        if not value:
-            return None
-        try:
-            return normalise_phone(value)
-        except InvalidContactPointError as exc:
-            raise ValueError(str(exc)) from None
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if not value:
-            return None
-        try:
-            return normalise_email(value)
-        except InvalidContactPointError as exc:
-            raise ValueError(str(exc)) from None
-
-    @field_validator("postcode")
-    @classmethod
-    def _postcode(cls, value: str | None) -> str | None:
-        if not value:
-            return None
-        try:
-            return normalise_postcode(value)
-        except InvalidContactPointError as exc:
-            raise ValueError(str(exc)) from None
+    phone: Annotated[str | None, AfterValidator(optional(normalise_phone))] = Field(
+        default=None, max_length=30
+    )
+    email: Annotated[str | None, AfterValidator(optional(normalise_email))] = Field(
+        default=None, max_length=320
+    )
 
 
 class WebChatAdapter:
