@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     twilio_api_base: AnyHttpUrl | None = None
     # An outbox row claimed this long ago by a worker that never finished is sent again.
     outbox_stale_claim_seconds: int = Field(default=120, ge=1)
+    # A question the bot asked is forgotten after this long without a reply.
+    conversation_idle_minutes: int = Field(default=30, ge=1)
     # How often the worker's relay sweep looks for rows Redis or a dead worker left behind.
     sweep_interval_seconds: int = Field(default=30, ge=1)
 

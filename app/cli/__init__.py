@@ -11,6 +11,7 @@ from app.cli.explain import explain
 from app.cli.nlu import nlu
 from app.cli.rules import rules
 from app.cli.serve import serve, worker
+from app.cli.simulate import simulate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,5 +19,5 @@ def main() -> None:
     """frontdoor: one front door for a council's residents."""
 
 
-for command in (serve, worker, demo, explain, rules, db, nlu, case_group, sla_group):
+for command in (serve, worker, demo, explain, rules, db, nlu, case_group, sla_group, simulate):
     main.add_command(command)

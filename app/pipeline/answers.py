@@ -14,6 +14,7 @@ from app.lifecycle.notify import subscribe
 from app.lifecycle.status import NOT_FOUND, find_verified_case, status_reply
 from app.lifecycle.types import CaseTypeDirectory
 from app.models import BinRound, ContactKind, Conversation, Message
+from app.pipeline.memory import ask
 from app.vocabulary import Outcome
 
 EMERGENCY_REPLY = (
@@ -59,6 +60,7 @@ AnswerProvider = Callable[[AnswerContext], str]
 def bin_day(ctx: AnswerContext) -> str:
     """The next collection for the resident's postcode, moved past bank holidays."""
     if ctx.postcode is None:
+        ask(ctx.conversation, "postcode", "bin_collection_day", ctx.now)
         return "I can look up your bin day. What is your postcode?"
     try:
         sector = postcode_sector(ctx.postcode)
@@ -96,6 +98,7 @@ def case_status(ctx: AnswerContext) -> str:
         ctx.session, ctx.reference, ctx.postcode, ctx.conversation, ctx.message
     )
     if found.case is None:
+        ask(ctx.conversation, "reference", "case_status", ctx.now)
         return found.reply or NOT_FOUND
     return status_reply(ctx.session, ctx.case_types, ctx.calendar, found.case, ctx.now)
 

@@ -81,6 +81,8 @@ def _send_claimed(rt: Runtime, session: Session, row: OutboxMessage) -> bool:
     try:
         if adapter is None:
             raise PermanentDeliveryError(f"channel {row.channel} is not configured")
+        if _opted_out(session, row.to_address):
+            raise PermanentDeliveryError("the resident has opted out", opted_out=True)
         external_id = adapter.send(outbound)
     except PermanentDeliveryError as refused:
         _fail_and_fall_back(rt, session, row, case, refused)
@@ -109,6 +111,20 @@ def _send_claimed(rt: Runtime, session: Session, row: OutboxMessage) -> bool:
     session.commit()
     log.info("outbox.sent", channel=row.channel)
     return True
+
+
+def _opted_out(session: Session, address: str | None) -> bool:
+    """Known to have said STOP: no point asking the channel to refuse it again."""
+    if address is None:
+        return False
+    return (
+        session.exec(
+            select(ContactPoint.id).where(
+                ContactPoint.address == address, col(ContactPoint.opted_out).is_(True)
+            )
+        ).first()
+        is not None
+    )
 
 
 def _hold_or_cancel(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import structlog
 from sqlmodel import select
 
 from app.cases import open_case_types
 from app.db import session as db_session
 from app.models import ContactKind, Conversation, Message, utcnow
+from app.pipeline import memory
 from app.pipeline.act import ActResult, act
 from app.pipeline.decide import decide, routing_context
 from app.pipeline.identify import identify
@@ -51,6 +54,12 @@ def _handle(rt: Runtime, message_id: int) -> ActResult | None:
         )
         understanding = understand(
             message.body, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix
+        )
+        understanding = memory.resolve(
+            conversation,
+            understanding,
+            now,
+            timedelta(minutes=rt.settings.conversation_idle_minutes),
         )
         if understanding.entities.postcode:
             conversation.state = {**conversation.state, "postcode": understanding.entities.postcode}

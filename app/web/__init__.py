@@ -40,9 +40,11 @@ def _forget_request_id(_exc: BaseException | None) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.web.chat import bp as chat
     from app.web.health import bp as health
+    from app.web.twilio import bp as twilio
 
     app.before_request(_bind_request_id)
     app.after_request(_echo_request_id)
     app.teardown_request(_forget_request_id)
     app.register_blueprint(health)
     app.register_blueprint(chat)
+    app.register_blueprint(twilio)

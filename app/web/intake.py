@@ -5,6 +5,7 @@ from __future__ import annotations
 import structlog
 from flask import request
 
+from app.channels.base import InboundMessage
 from app.db import session as db_session
 from app.pipeline.ingest import Ingested, ingest
 from app.vocabulary import Channel
@@ -14,18 +15,22 @@ log = structlog.get_logger(__name__)
 
 
 def accept(channel: Channel) -> Ingested:
-    """Parse the request with the channel's adapter, store it once, and queue its handling."""
+    """Parse the request with the channel's adapter (which authenticates it), then store it."""
+    return accept_inbound(runtime().adapters[channel].parse(request))
+
+
+def accept_inbound(inbound: InboundMessage, handle: bool = True) -> Ingested:
+    """Store a parsed message once and, unless told not to, queue its handling."""
     rt = runtime()
-    inbound = rt.adapters[channel].parse(request)
     with db_session(rt.engine) as session:
         ingested = ingest(session, inbound)
     log.info(
         "message.received",
-        channel=channel.value,
+        channel=inbound.channel.value,
         message_id=ingested.message_id,
         replay=not ingested.created,
     )
-    if not ingested.processed:
+    if handle and not ingested.processed:
         # A replay of a message we stored but never finished gets a second chance here.
         rt.jobs.enqueue("handle_inbound", ingested.message_id)
     return ingested

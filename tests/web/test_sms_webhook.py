@@ -1,0 +1,224 @@
+"""SMS over HTTP against a real running server: signed exactly as Twilio signs, records asserted."""
+
+from __future__ import annotations
+
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+from twilio.request_validator import RequestValidator
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.models import (
+    Case,
+    ContactKind,
+    ContactPoint,
+    Customer,
+    Message,
+    NotificationSubscription,
+    OutboxMessage,
+)
+from app.runtime import Runtime
+from tests.factories import seed_demo
+from tests.twilio_api import AUTH_TOKEN, TwilioApi, settings
+
+RESIDENT, COUNCIL = "+447700900123", "+447700900000"
+
+
+@dataclass
+class Live:
+    url: str
+    public: str
+    rt: Runtime
+    api: TwilioApi
+
+    def post(
+        self, path: str, form: dict[str, str], signature: str | None = "sign"
+    ) -> tuple[int, str]:
+        if signature == "sign":
+            signature = RequestValidator(AUTH_TOKEN).compute_signature(self.public + path, form)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if signature is not None:
+            headers["X-Twilio-Signature"] = signature
+        data = urllib.parse.urlencode(form).encode()
+        request = urllib.request.Request(self.url + path, data=data, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def text(self, body: str, sid: str | None = None, sender: str = RESIDENT) -> tuple[int, str]:
+        form = {"MessageSid": sid or "SM" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32,
+                "From": sender, "To": COUNCIL, "Body": body, "NumMedia": "0"}  # fmt: skip
+        return self.post("/webhooks/twilio/sms", form)
+
+    def last_reply(self) -> str:
+        return self.api.calls[-1]["Body"]
+
+    def count(self, model: type) -> int:
+        with Session(self.rt.engine) as session:
+            return int(session.exec(select(func.count()).select_from(model)).one())
+
+
+@pytest.fixture
+def live(pg_url: str) -> Iterator[Live]:
+    with TwilioApi(refuse={"+447700900666": 21610}) as api:
+        config = settings(api) | {"DATABASE_URL": pg_url, "SECRET_KEY": "k", "LOG_FORMAT": "json"}
+        app = create_app(config)
+        rt: Runtime = app.extensions["frontdoor"]
+        seed_demo(rt)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield Live(f"http://127.0.0.1:{server.server_port}", config["PUBLIC_BASE_URL"], rt, api)
+        server.shutdown()
+        rt.engine.dispose()
+
+
+def test_a_whole_sms_journey(live: Live) -> None:
+    assert live.text("bins?")[0] == 200
+    assert live.last_reply() == "I can look up your bin day. What is your postcode?"
+    live.text("its NN1 1AA")
+    assert live.last_reply().startswith("Bins for NN1 1AA are collected on Tuesdays.")
+
+    live.text("I want to make a complaint, the grass in the park hasn't been cut for months")
+    reply = live.last_reply()
+    assert (
+        "Your complaint is logged as WNC-" in reply
+        and "acknowledge it within 5 working days" in reply
+    )
+    reference = reply.split("logged as ")[1][:10]
+    with Session(live.rt.engine) as session:
+        case = session.exec(select(Case).where(Case.reference == reference)).one()
+        assert (case.case_type, case.stage, case.raised_from) == ("complaint", "received", RESIDENT)
+
+    live.text(f"any update on {reference}?")
+    assert live.last_reply().startswith(
+        f"Your complaint {reference} has been received. We aim to acknowledge it by "
+    )
+    assert "so we are still within our 5 working days" in live.last_reply()
+
+    live.text("text me when it changes")
+    assert (
+        live.last_reply()
+        == f"Done. We will text this number when {reference} moves to its next stage."
+    )
+    with Session(live.rt.engine) as session:
+        subscription = session.exec(select(NotificationSubscription)).one()
+        assert (subscription.case_id, subscription.address) == (case.id, RESIDENT)
+        replies = session.exec(select(Message).where(Message.direction == "out")).all()
+        assert len(replies) == 5 and {m.delivery_status for m in replies} == {"sent"}
+
+
+def test_1000_forged_tampered_or_unsigned_requests_get_403_and_leave_nothing(live: Live) -> None:
+    form = {"MessageSid": "SM" + "f" * 32, "From": RESIDENT, "To": COUNCIL, "Body": "hello"}
+    good = RequestValidator(AUTH_TOKEN).compute_signature(
+        live.public + "/webhooks/twilio/sms", form
+    )
+    wrong_key = RequestValidator("not-the-token").compute_signature(
+        live.public + "/webhooks/twilio/sms", form
+    )
+    attempts = []
+    for i in range(1000):
+        kind = i % 4
+        if kind == 0:
+            attempts.append(({**form, "Body": f"tampered {i}"}, good))
+        elif kind == 1:
+            attempts.append((form, wrong_key))
+        elif kind == 2:
+            attempts.append((form, None))
+        else:
+            attempts.append(({**form, "MessageSid": f"SM{i:032d}"}, good[:-4] + "AAAA"))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(
+            pool.map(lambda a: live.post("/webhooks/twilio/sms", a[0], a[1])[0], attempts)
+        )
+    assert statuses == [403] * 1000
+    assert live.count(Message) == 0 and live.count(OutboxMessage) == 0 and live.api.calls == []
+
+
+def test_each_valid_webhook_replayed_three_times_at_once_makes_one_message(live: Live) -> None:
+    sids = ["SM" + uuid.uuid4().hex for _ in range(10)]
+    bodies = ["pothole on the A45 near the roundabout"] * 10
+    jobs = [(sid, body) for sid, body in zip(sids, bodies, strict=True) for _ in range(3)]
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(lambda job: live.text(job[1], sid=job[0])[0], jobs))
+    assert statuses == [200] * 30
+    with Session(live.rt.engine) as session:
+        stored = session.exec(select(Message.external_id).where(Message.direction == "in")).all()
+        assert sorted(stored) == sorted(sids)
+    assert live.count(OutboxMessage) == 10  # one reply each, not three
+
+
+def test_status_callbacks_out_of_order_never_regress(live: Live) -> None:
+    live.text("hello")
+    with Session(live.rt.engine) as session:
+        sent = session.exec(select(Message).where(Message.direction == "out")).one()
+    for status in ("delivered", "sent", "queued", "sending"):
+        code, _ = live.post(
+            "/webhooks/twilio/status", {"MessageSid": sent.external_id, "MessageStatus": status}
+        )
+        assert code == 204
+    with Session(live.rt.engine) as session:
+        assert session.get_one(Message, sent.id).delivery_status == "delivered"
+    assert (
+        live.post(
+            "/webhooks/twilio/status",
+            {"MessageSid": sent.external_id, "MessageStatus": "failed"},
+            None,
+        )[0]
+        == 403
+    )
+
+
+def test_stop_opts_out_and_a_later_notification_falls_back(live: Live) -> None:
+    number = "+447700900666"
+    with Session(live.rt.engine, expire_on_commit=False) as session:
+        doris = Customer(name="Doris Green", postcode="NN7 4AQ")
+        session.add(doris)
+        session.flush()
+        session.add(ContactPoint(customer_id=doris.id or 0, kind=ContactKind.PHONE, address=number))
+        session.add(
+            ContactPoint(customer_id=doris.id or 0, kind=ContactKind.PHONE, address="+447700900555")
+        )
+        session.commit()
+    code, twiml = live.text("STOP", sender=number)
+    assert code == 200 and "<Message>" not in twiml  # Twilio's own opt-out confirmation goes out
+    with Session(live.rt.engine) as session:
+        point = session.exec(select(ContactPoint).where(ContactPoint.address == number)).one()
+        assert point.opted_out is True
+    code, twiml = live.text("HELP", sender=number)
+    assert "Text STOP to stop texts." in twiml
+
+    from app.lifecycle.notify import subscribe
+    from app.lifecycle.stages import move_case
+    from app.models import utcnow
+    from app.pipeline.deliver import deliver
+    from tests.factories import open_test_case
+
+    rt = live.rt
+    with Session(rt.engine, expire_on_commit=False) as session:
+        case = open_test_case(rt, session, customer_id=doris.id)
+        subscribe(session, case, "sms", number)
+        moved = move_case(
+            session, rt.case_types, rt.calendar, case, "acknowledged", "a", "t", utcnow()
+        )
+        session.commit()
+    deliver(rt, moved.outbox_ids[0])  # known opted out: straight to the next number
+    assert number not in live.api.sent_to()
+    with Session(rt.engine) as session:
+        rows = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
+        assert [(r.to_address, r.status) for r in rows][-2:] == [
+            (number, "failed"),
+            ("+447700900555", "sent"),
+        ]
