@@ -26,6 +26,8 @@ class Case(SQLModel, table=True):
     advisor_id: int | None = Field(default=None, foreign_key="advisor.id", index=True)
     channel: str = Field(max_length=20)
     summary: str = ""
+    # Photos and files residents sent (MMS media URLs), kept with the case.
+    attachments: list[str] = Field(default_factory=list, sa_type=JSONType)
     # The phone number or email the case was raised from: one way a resident can verify.
     raised_from: str | None = Field(default=None, max_length=320)
     # Partners see a case only once the resident has agreed to share it.

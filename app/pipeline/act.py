@@ -160,7 +160,7 @@ def _case_for(
         )
     ).first()
     if existing is not None:
-        _add_to(session, existing, decision, understanding, now)
+        _add_to(session, existing, message, decision, understanding, now)
         return existing
     human = decision.outcome.is_human
     case = Case(
@@ -176,6 +176,7 @@ def _case_for(
         channel=message.channel,
         summary=message.body,
         raised_from=message.from_address,
+        attachments=list(message.media),
         partner_consent="requested" if decision.outcome is Outcome.PARTNER else None,
         queued_at=now if human else None,
         created_at=now,
@@ -190,6 +191,7 @@ def _case_for(
 def _add_to(
     session: Session,
     case: Case,
+    message: Message,
     decision: Decision,
     understanding: Understanding,
     now: datetime,
@@ -212,5 +214,9 @@ def _add_to(
         case.queue = decision.queue
     case.priority = Priority.highest(current, decision.priority).value
     case.flags = sorted(set(case.flags) | set(understanding.flags))
+    case.attachments = [
+        *case.attachments,
+        *(url for url in message.media if url not in case.attachments),
+    ]
     case.updated_at = now
     record_flags_set(session, case, ROUTER)

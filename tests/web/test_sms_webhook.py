@@ -222,3 +222,14 @@ def test_stop_opts_out_and_a_later_notification_falls_back(live: Live) -> None:
             (number, "failed"),
             ("+447700900555", "sent"),
         ]
+
+
+def test_a_photo_of_fly_tipping_is_kept_with_the_case(live: Live) -> None:
+    photo = "https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM1/Media/ME1"
+    form = {"MessageSid": "MM" + uuid.uuid4().hex, "From": RESIDENT, "To": COUNCIL,
+            "Body": "someone has dumped a mattress and bin bags in the lane behind my house",
+            "NumMedia": "1", "MediaUrl0": photo, "MediaContentType0": "image/jpeg"}  # fmt: skip
+    assert live.post("/webhooks/twilio/sms", form)[0] == 200
+    with Session(live.rt.engine) as session:
+        case = session.exec(select(Case)).one()
+        assert case.case_type == "fly_tipping" and case.attachments == [photo]
