@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_from_number: Annotated[str | None, AfterValidator(optional(normalise_phone))] = None
+    # Twilio's per-number limit: 1 segment a second from a long code, more from a short code.
+    sms_segments_per_second: float = Field(default=1.0, gt=0, le=1000)
     # Another base URL for Twilio's REST API (a regional edge or proxy; tests use a local server).
     twilio_api_base: AnyHttpUrl | None = None
     # An outbox row claimed this long ago by a worker that never finished is sent again.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from app.channels.base import ChannelAdapter, InboundMessage, OutboundMessage
+from app.channels.send_rate import LocalSendRate, RedisSendRate
 from app.channels.sms import SmsAdapter
 from app.channels.web import WebChatAdapter
 from app.config import Settings
@@ -25,5 +26,10 @@ def build_adapters(settings: Settings) -> Mapping[Channel, ChannelAdapter]:
             settings.twilio_from_number,
             str(settings.public_base_url),
             str(settings.twilio_api_base) if settings.twilio_api_base else None,
+            send_rate=(
+                RedisSendRate(settings.redis_url, settings.sms_segments_per_second)
+                if settings.redis_url
+                else LocalSendRate(settings.sms_segments_per_second)
+            ),
         )
     return adapters

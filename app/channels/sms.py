@@ -14,6 +14,8 @@ from werkzeug.exceptions import BadRequest, Forbidden
 
 from app.channels.base import InboundMessage, OutboundMessage
 from app.channels.errors import PermanentDeliveryError
+from app.channels.send_rate import LocalSendRate, SendRate
+from app.channels.sms_text import polite_parts, segments
 from app.contact_points import InvalidContactPointError, normalise_phone
 from app.models.customer import ContactKind
 from app.vocabulary import Channel
@@ -49,12 +51,14 @@ class SmsAdapter:
         from_number: str,
         public_base_url: str,
         api_base: str | None = None,
+        send_rate: SendRate | None = None,
     ) -> None:
         http_client = _RebasedHttpClient(api_base) if api_base else None
         self._client = Client(account_sid, auth_token, http_client=http_client)
         self._validator = RequestValidator(auth_token)
         self._from = from_number
         self._public_base = public_base_url.rstrip("/")
+        self._rate = send_rate or LocalSendRate(per_second=1.0)
 
     def signed_url(self, request: Request) -> str:
         """The URL Twilio signed: our public base, the path, the raw query string.
@@ -94,11 +98,16 @@ class SmsAdapter:
     def send(self, message: OutboundMessage) -> str:
         if not message.to_address:
             raise PermanentDeliveryError("no phone number to text")
+        sids = [self._send_part(message.to_address, part) for part in polite_parts(message.body)]
+        return sids[0]
+
+    def _send_part(self, to: str, body: str) -> str:
+        self._rate.wait_for_slot(self._from, segments(body))
         try:
             sent = self._client.messages.create(
-                to=message.to_address,
+                to=to,
                 from_=self._from,
-                body=message.body,
+                body=body,
                 status_callback=f"{self._public_base}/webhooks/twilio/status",
             )
         except TwilioRestException as exc:
