@@ -45,6 +45,9 @@ def routing_context(
         open_case_types=open_case_types,
         local_time=local,
         working_day=calendar.is_working_day(local.date()),
+        entities=frozenset(
+            name for name, value in vars(understanding.entities).items() if value is not None
+        ),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,35 +21,14 @@ class Ingested:
 
 
 def ingest(session: Session, inbound: InboundMessage) -> Ingested:
-    """Insert the message (and its conversation) unless its external id is known; commits.
+    """Insert the message (and upsert its conversation) unless its external id is known; commits.
 
-    Both inserts are `ON CONFLICT DO NOTHING`, so concurrent replays race safely: the unique
-    constraints keep one row and every caller learns which one.
+    The message insert is `ON CONFLICT DO NOTHING`, so concurrent replays race safely: the
+    unique constraint keeps one row and every caller learns which one. A new message costs two
+    statements and a commit.
     """
-    existing = _existing(session, inbound)
-    if existing is not None:
-        return existing
     now = utcnow()
-    conversation_id = _insert_ignoring_conflict(
-        session,
-        Conversation,
-        {
-            "channel": inbound.channel.value,
-            "thread_key": inbound.thread_key,
-            "state": {},
-            "identity_verified": False,
-            "created_at": now,
-            "last_activity_at": now,
-        },
-        conflict=("channel", "thread_key"),
-    )
-    if conversation_id is None:
-        conversation_id = session.exec(
-            select(Conversation.id).where(
-                Conversation.channel == inbound.channel.value,
-                Conversation.thread_key == inbound.thread_key,
-            )
-        ).one()
+    conversation_id = _upsert_conversation(session, inbound, now)
     message_id = _insert_ignoring_conflict(
         session,
         Message,
@@ -74,14 +54,40 @@ def ingest(session: Session, inbound: InboundMessage) -> Ingested:
     return Ingested(message_id=message_id, created=True, processed=False)
 
 
+def _dialect(session: Session) -> Any:
+    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+
+
+def _upsert_conversation(session: Session, inbound: InboundMessage, now: datetime) -> int:
+    """The conversation's id, creating it if new; either way its last activity is now."""
+    table = Conversation.__table__  # type: ignore[attr-defined]
+    statement = (
+        _dialect(session)
+        .insert(table)
+        .values(
+            channel=inbound.channel.value,
+            thread_key=inbound.thread_key,
+            state={},
+            identity_verified=False,
+            created_at=now,
+            last_activity_at=now,
+        )
+        .on_conflict_do_update(
+            index_elements=["channel", "thread_key"], set_={"last_activity_at": now}
+        )
+        .returning(table.c.id)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
 def _insert_ignoring_conflict(
     session: Session, model: type[SQLModel], values: dict[str, Any], conflict: tuple[str, ...]
 ) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id; None when the row already existed."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = model.__table__  # type: ignore[attr-defined]
     statement = (
-        dialect.insert(table)
+        _dialect(session)
+        .insert(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=list(conflict))
         .returning(table.c.id)

@@ -19,6 +19,7 @@ STOP_WORDS = frozenset(
 )
 START_WORDS = frozenset({"start", "unstop"})
 HELP_WORDS = frozenset({"help", "info"})
+_ALL_WORDS = STOP_WORDS | START_WORDS | HELP_WORDS
 HELP_REPLY = (
     "West Northamptonshire Council. Text us your question, or call 0300 126 7000. "
     "In an emergency call 999. Text STOP to stop texts."
@@ -35,8 +36,9 @@ class Keyword:
 def recognise(session: Session, number: str, body: str) -> str | None:
     """The keyword this text is, if it is one."""
     word = body.strip().strip(".!").lower()
-    if word in STOP_WORDS | START_WORDS | HELP_WORDS:
+    if word in _ALL_WORDS:
         return word
+    # Only a bare "yes" costs a query: is it a number that had opted out?
     if word == "yes" and _opted_out(session, number):
         return "start"
     return None

@@ -17,11 +17,11 @@ def receive_sms(rt: Runtime, inbound: InboundMessage) -> tuple[Ingested, str | N
     """
     with db_session(rt.engine) as session:
         ingested = ingest(session, inbound)
-        message = session.get_one(Message, ingested.message_id)
         word = recognise(session, inbound.from_address or "", inbound.body)
         if word is not None:
-            if message.processed_at is not None:
+            if ingested.processed:
                 return ingested, None  # a replayed keyword changes nothing twice
+            message = session.get_one(Message, ingested.message_id)
             keyword = apply_keyword(session, message, word)
             session.commit()
             return ingested, keyword.reply

@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -34,6 +34,7 @@ def _as_tuple(value: Any) -> Any:
 
 
 Names = Annotated[tuple[str, ...], BeforeValidator(_as_tuple), Field(min_length=1)]
+EntityName = Literal["case_reference", "postcode", "phone", "email"]
 
 
 class TimeWindow(BaseModel):
@@ -61,6 +62,7 @@ class RoutingContext:
     open_case_types: frozenset[str]
     local_time: datetime
     working_day: bool
+    entities: frozenset[str] = frozenset()
 
 
 class Match(BaseModel):
@@ -77,6 +79,7 @@ class Match(BaseModel):
     flags_all: Annotated[tuple[Flag, ...], BeforeValidator(_as_tuple)] | None = None
     flags_none: Annotated[tuple[Flag, ...], BeforeValidator(_as_tuple)] | None = None
     has_open_case_of_type: Names | None = None
+    has_entity: Annotated[tuple[EntityName, ...], BeforeValidator(_as_tuple)] | None = None
     time_of_day: TimeWindow | None = None
     working_day: bool | None = None
 
@@ -104,6 +107,8 @@ class Match(BaseModel):
         if self.has_open_case_of_type is not None and not (
             ctx.open_case_types & set(self.has_open_case_of_type)
         ):
+            return False
+        if self.has_entity is not None and not ctx.entities & set(self.has_entity):
             return False
         if self.time_of_day is not None and not self.time_of_day.contains(
             ctx.local_time.timetz().replace(tzinfo=None)

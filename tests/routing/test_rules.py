@@ -102,6 +102,8 @@ MATCHES: list[tuple[dict[str, object], dict[str, object], bool]] = [
         True,
     ),
     ({"working_day": False}, {}, False),
+    ({"has_entity": "case_reference"}, {"entities": frozenset({"case_reference"})}, True),
+    ({"has_entity": ["postcode", "phone"]}, {"entities": frozenset({"email"})}, False),
     ({"intent": "missed_bin", "channel": "web"}, {}, False),
 ]
 
