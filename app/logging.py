@@ -36,6 +36,8 @@ SENSITIVE_KEYS = frozenset(
     }
 )
 
+# Our own fields, never personal data: left as they are so logs stay searchable.
+_OURS = frozenset({"event", "level", "timestamp", "logger", "rule", "outcome", "queue", "channel"})
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 _LONG_DIGITS = re.compile(r"\+?\d[\d\s-]{8,}\d")
@@ -57,7 +59,7 @@ def redact_personal_data(
     for key, value in list(event_dict.items()):
         if key in SENSITIVE_KEYS and key != "event":
             event_dict[key] = REDACTED
-        elif isinstance(value, str) and key not in {"event", "level", "timestamp", "logger"}:
+        elif isinstance(value, str) and key not in _OURS and not key.endswith("_id"):
             event_dict[key] = redact_text(value)
     return event_dict
 

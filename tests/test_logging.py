@@ -29,6 +29,7 @@ def test_sensitive_keys_are_dropped_and_free_text_is_scrubbed(
             from_address="+447700900123",
             note="reach jo.bloggs@example.com or 01604 837 837 at NN1 1AA",
             case_id=7,
+            request_id="aeb7d5012345678901b79cc4248d38be",
         )
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert line["body"] == REDACTED and line["from_address"] == REDACTED
@@ -38,6 +39,7 @@ def test_sensitive_keys_are_dropped_and_free_text_is_scrubbed(
         and "NN1" not in line["note"]
     )
     assert line["message_id"] == 42 and line["case_id"] == 7 and line["event"] == "message.received"
+    assert line["request_id"] == "aeb7d5012345678901b79cc4248d38be"
 
 
 def test_exceptions_are_scrubbed_too(json_logs: None, capsys: pytest.CaptureFixture[str]) -> None:

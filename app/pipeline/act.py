@@ -43,6 +43,8 @@ class ActResult:
     case_reference: str | None
     reply: str
     outbox_id: int | None
+    # True when the reply went back in the webhook's own response (TwiML), not the outbox relay.
+    in_response: bool = False
 
 
 def act(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import structlog
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from app.cases import open_case_types
 from app.db import session as db_session
-from app.models import ContactKind, Conversation, Message, utcnow
+from app.models import ContactKind, Conversation, Message, OutboxMessage, utcnow
 from app.pipeline import memory
 from app.pipeline.act import ActResult, act
 from app.pipeline.decide import decide, routing_context
@@ -17,29 +18,41 @@ from app.pipeline.identify import identify
 from app.pipeline.understand import understand
 from app.routing.assign_service import assign_waiting
 from app.runtime import Runtime
-from app.vocabulary import Channel
+from app.vocabulary import Channel, Outcome
 
 log = structlog.get_logger(__name__)
 
 
-def handle_message(rt: Runtime, message_id: int) -> ActResult | None:
+def handle_message(
+    rt: Runtime, message_id: int, reply_in_response: bool = False
+) -> ActResult | None:
     """identify -> understand -> decide -> act, then hand the reply to the outbox relay.
 
     Safe to run twice: the message row is locked and a processed message is skipped.
     """
     with structlog.contextvars.bound_contextvars(message_id=message_id):
-        return _handle(rt, message_id)
+        return _handle(rt, message_id, reply_in_response)
 
 
-def _handle(rt: Runtime, message_id: int) -> ActResult | None:
+def _handle(rt: Runtime, message_id: int, reply_in_response: bool) -> ActResult | None:
     with db_session(rt.engine) as session:
+        conversation_id = session.exec(
+            select(Message.conversation_id).where(Message.id == message_id)
+        ).first()
+        if conversation_id is None:
+            log.info("message.skipped", reason="missing")
+            return None
+        # Always conversation, then message: one lock order, so handlers never deadlock, and
+        # a conversation's messages are handled one at a time, in order.
+        conversation = session.exec(
+            select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+        ).one()
         message = session.exec(
             select(Message).where(Message.id == message_id).with_for_update()
-        ).first()
-        if message is None or message.processed_at is not None or message.direction != "in":
-            log.info("message.skipped", reason="missing or already handled")
+        ).one()
+        if message.processed_at is not None or message.direction != "in":
+            log.info("message.skipped", reason="already handled")
             return None
-        conversation = session.get_one(Conversation, message.conversation_id)
         now = utcnow()
 
         contact = None
@@ -72,6 +85,11 @@ def _handle(rt: Runtime, message_id: int) -> ActResult | None:
         )
         decision = decide(rt.ruleset, ctx, understanding)
         result = act(session, rt, message, conversation, understanding, decision, now)
+        if reply_in_response and decision.outcome is Outcome.ANSWER and result.outbox_id:
+            # The webhook's own response carries the answer; record it as sent that way.
+            result = replace(
+                result, in_response=mark_sent_in_response(session, result.outbox_id, message, now)
+            )
         if decision.outcome.is_human:
             assign_waiting(session, rt.queues, now)
         message.processed_at = now
@@ -87,6 +105,28 @@ def _handle(rt: Runtime, message_id: int) -> ActResult | None:
         identified_by=identification.method,
         case_id=result.case_id,
     )
-    if result.outbox_id is not None:
+    if result.outbox_id is not None and not result.in_response:
         rt.jobs.enqueue("send", result.outbox_id)
     return result
+
+
+def mark_sent_in_response(
+    session: Session, outbox_id: int, inbound: Message, now: datetime
+) -> bool:
+    """Record an answer given in the webhook response (TwiML) as sent, with its message row."""
+    row = session.get_one(OutboxMessage, outbox_id)
+    sent = Message(
+        conversation_id=inbound.conversation_id,
+        direction="out",
+        channel=inbound.channel,
+        external_id=f"response:{inbound.external_id}",
+        to_address=row.to_address,
+        body=row.body,
+        processed_at=now,
+        delivery_status="sent",
+    )
+    session.add(sent)
+    session.flush()
+    row.status, row.sent_at, row.message_id, row.claimed_at = "sent", now, sent.id, now
+    session.add(row)
+    return True

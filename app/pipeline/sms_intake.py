@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from sqlmodel import col, select
+
 from app.channels.base import InboundMessage
 from app.db import session as db_session
-from app.models import Message
+from app.models import Message, OutboxMessage, utcnow
+from app.pipeline.decide import decide, routing_context
+from app.pipeline.handle import handle_message
 from app.pipeline.ingest import Ingested, ingest
 from app.pipeline.keywords import apply_keyword, recognise
+from app.pipeline.understand import understand
 from app.runtime import Runtime
+from app.vocabulary import Channel, Outcome
 
 
 def receive_sms(rt: Runtime, inbound: InboundMessage) -> tuple[Ingested, str | None]:
@@ -25,7 +31,43 @@ def receive_sms(rt: Runtime, inbound: InboundMessage) -> tuple[Ingested, str | N
             keyword = apply_keyword(session, message, word)
             session.commit()
             return ingested, keyword.reply
-    if not ingested.processed:
-        # The reply goes through the outbox once the pipeline has decided, so it is never lost.
-        rt.jobs.enqueue("handle_inbound", ingested.message_id)
+    if ingested.processed:
+        return ingested, _answer_already_given(rt, ingested.message_id)
+    if _looks_like_an_answer(rt, inbound):
+        # Self-service: decide now and reply in this response. Anything else is not slowed down.
+        result = handle_message(rt, ingested.message_id, reply_in_response=True)
+        if result is not None and result.in_response:
+            return ingested, result.reply
+        return ingested, None
+    # The reply goes through the outbox once the pipeline has decided, so it is never lost.
+    rt.jobs.enqueue("handle_inbound", ingested.message_id)
     return ingested, None
+
+
+def _looks_like_an_answer(rt: Runtime, inbound: InboundMessage) -> bool:
+    """A cheap forecast (no database): would the rules answer this at once?
+
+    A wrong forecast costs only time: the pipeline decides for real either way.
+    """
+    understanding = understand(inbound.body, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix)
+    ctx = routing_context(understanding, Channel.SMS, frozenset(), utcnow(), rt.calendar)
+    return decide(rt.ruleset, ctx, understanding).outcome is Outcome.ANSWER
+
+
+def _answer_already_given(rt: Runtime, message_id: int) -> str | None:
+    """Twilio retried a text we answered in our response: give the same answer again."""
+    with db_session(rt.engine) as session:
+        row = session.exec(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == f"reply:{message_id}")
+        ).first()
+        sent_in_response = (
+            row is not None
+            and row.message_id is not None
+            and session.exec(
+                select(Message.id).where(
+                    Message.id == row.message_id, col(Message.external_id).startswith("response:")
+                )
+            ).first()
+            is not None
+        )
+        return row.body if row is not None and sent_in_response else None

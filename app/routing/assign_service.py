@@ -27,7 +27,13 @@ def assign_waiting(session: Session, queues: QueueDirectory, now: datetime) -> l
     Advisors' spare capacity is read first, so a busy contact centre (nobody free) costs two
     small queries rather than a scan of every waiting case.
     """
-    advisors = session.exec(select(Advisor).where(col(Advisor.available).is_(True))).all()
+    # Locked in id order: concurrent runs queue here rather than overbook an advisor.
+    advisors = session.exec(
+        select(Advisor)
+        .where(col(Advisor.available).is_(True))
+        .order_by(col(Advisor.id))
+        .with_for_update()
+    ).all()
     loads = _loads(session, [advisor.id for advisor in advisors if advisor.id is not None])
     slots = [_slot(advisor, loads.get(advisor.id or 0, Counter())) for advisor in advisors]
     open_channels = {
