@@ -28,6 +28,7 @@ run: $(VENV)/.installed
 ## Lint, type-check and run the whole suite against real PostgreSQL, Redis and SQLite.
 test: $(VENV)/.installed-test
 	scripts/ensure-services.sh
+	scripts/ensure-browser.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

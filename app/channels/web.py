@@ -26,7 +26,7 @@ class _ChatPost(BaseModel):
     text: str = Field(min_length=1, max_length=2000)
     name: str | None = Field(default=None, max_length=200)
     postcode: Annotated[str | None, AfterValidator(optional(normalise_postcode))] = Field(
-        default=None, max_length=10
+        default=None, max_length=16
     )
     # Offered so we can reach them later; a hint like any From address, never proof.
     phone: Annotated[str | None, AfterValidator(optional(normalise_phone))] = Field(
@@ -70,7 +70,8 @@ class WebChatAdapter:
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or "body"
-            raise BadRequest(f"{field}: {first['msg']}") from None
+            reason = str(first["msg"]).removeprefix("Value error, ")
+            raise BadRequest(f"{field}: {reason}") from None
         contact: tuple[ContactKind | None, str | None] = (None, None)
         if post.phone:
             contact = (ContactKind.PHONE, post.phone)

@@ -32,7 +32,8 @@ def serve(host: str, port: int) -> None:
         "\nfrontdoor is running. Try:\n"
         f"  {base}/                     web chat (try 'when is my bin day? NN1 1AA')\n"
         f"  {base}/healthz              health check\n"
-        '  frontdoor explain "my bin wasnt collected again" --channel sms --json\n'
+        '  .venv/bin/frontdoor explain "my bin wasnt collected again" --channel sms --json\n'
+        '  .venv/bin/frontdoor simulate sms --from 07700900123 "bins?"\n'
     )
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 

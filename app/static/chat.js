@@ -33,13 +33,25 @@
     const data = new FormData(form);
     const body = { client_message_id: crypto.randomUUID().replaceAll("-", ""), text: data.get("text") };
     if (data.get("name")) body.name = data.get("name");
-    if (data.get("postcode")) body.postcode = data.get("postcode");
+    for (const field of ["postcode", "phone", "email"]) {
+      if (data.get(field)) body[field] = data.get(field);
+    }
     await ensureToken();
-    await fetch("/api/chat/messages", {
+    const sent = await fetch("/api/chat/messages", {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
       body: JSON.stringify(body),
     });
+    if (!sent.ok) {
+      // Say what was wrong (e.g. a postcode that is not one) and keep what they typed.
+      const problem = document.createElement("li");
+      problem.className = "out";
+      problem.setAttribute("role", "alert");
+      const detail = await sent.json().catch(function () { return {}; });
+      problem.textContent = "Sorry, we could not send that: " + (detail.error || sent.statusText);
+      transcript.append(problem);
+      return;
+    }
     form.reset();
     await refresh();
   });

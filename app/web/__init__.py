@@ -6,7 +6,8 @@ import re
 import uuid
 
 import structlog
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from app.runtime import Runtime
 
@@ -33,6 +34,15 @@ def _echo_request_id(response: Response) -> Response:
     return response
 
 
+def _json_errors_for_the_api(exc: HTTPException) -> Response | HTTPException:
+    """API callers get {"error": "..."}; pages keep Werkzeug's own error pages."""
+    if not request.path.startswith("/api/"):
+        return exc
+    response = jsonify(error=exc.description)
+    response.status_code = exc.code or 500
+    return response
+
+
 def _forget_request_id(_exc: BaseException | None) -> None:
     structlog.contextvars.clear_contextvars()
 
@@ -45,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     app.before_request(_bind_request_id)
     app.after_request(_echo_request_id)
     app.teardown_request(_forget_request_id)
+    app.register_error_handler(HTTPException, _json_errors_for_the_api)
     app.register_blueprint(health)
     app.register_blueprint(chat)
     app.register_blueprint(twilio)

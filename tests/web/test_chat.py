@@ -87,7 +87,7 @@ def test_bad_input_gets_a_clear_400_and_stores_nothing(flask_app: Flask) -> None
     assert too_long.status_code == 400
     bad_postcode = _post(client, token, "bins", postcode="not a postcode")
     assert bad_postcode.status_code == 400
-    assert b"postcode" in bad_postcode.data
+    assert bad_postcode.get_json() == {"error": "postcode: not a UK postcode"}
     not_json = client.post(
         "/api/chat/messages", data="hello", headers={"Authorization": f"Bearer {token}"}
     )
