@@ -121,7 +121,7 @@ def main() -> None:
             results.append(measure("postgresql", pipeline(pg_rt), texts))
             pg_rt.engine.dispose()
     redis.flushdb()
-    print(f"pipeline benchmark, {date.today()}, {args.messages} messages each, NLU keyword stub")
+    print(f"pipeline benchmark, {date.today()}, {args.messages} messages each, embedded NLU")
     print(f"{'':<12}{'p50 ms':>10}{'p99 ms':>10}{'msgs/s':>10}")
     for row in results:
         print(f"{row.name:<12}{row.p50_ms:>10.2f}{row.p99_ms:>10.2f}{row.per_second:>10.0f}")
