@@ -94,8 +94,19 @@ def _send_claimed(rt: Runtime, session: Session, row: OutboxMessage) -> bool:
         session.commit()
         log.warning("outbox.send_failed", error=type(exc).__name__)
         raise
+    conversation_id = row.conversation_id or _conversation_for(session, row)
+    record_sent(session, row, conversation_id, external_id, now)
+    session.commit()
+    log.info("outbox.sent", channel=row.channel)
+    return True
+
+
+def record_sent(
+    session: Session, row: OutboxMessage, conversation_id: int, external_id: str, now: datetime
+) -> Message:
+    """Mark the row sent and keep the outbound message with the conversation."""
     sent = Message(
-        conversation_id=row.conversation_id or _conversation_for(session, row),
+        conversation_id=conversation_id,
         direction="out",
         channel=row.channel,
         external_id=external_id,
@@ -106,11 +117,9 @@ def _send_claimed(rt: Runtime, session: Session, row: OutboxMessage) -> bool:
     )
     session.add(sent)
     session.flush()
-    row.status, row.sent_at, row.message_id = "sent", now, sent.id
+    row.status, row.sent_at, row.message_id, row.claimed_at = "sent", now, sent.id, now
     session.add(row)
-    session.commit()
-    log.info("outbox.sent", channel=row.channel)
-    return True
+    return sent
 
 
 def _opted_out(session: Session, address: str | None) -> bool:

@@ -14,6 +14,7 @@ from app.models import ContactKind, Conversation, Message, OutboxMessage, utcnow
 from app.pipeline import memory
 from app.pipeline.act import ActResult, act
 from app.pipeline.decide import decide, routing_context
+from app.pipeline.deliver import record_sent
 from app.pipeline.identify import identify
 from app.pipeline.understand import understand
 from app.routing.assign_service import assign_waiting
@@ -113,20 +114,7 @@ def _handle(rt: Runtime, message_id: int, reply_in_response: bool) -> ActResult 
 def mark_sent_in_response(
     session: Session, outbox_id: int, inbound: Message, now: datetime
 ) -> bool:
-    """Record an answer given in the webhook response (TwiML) as sent, with its message row."""
+    """Record an answer given in the webhook response (TwiML) as sent."""
     row = session.get_one(OutboxMessage, outbox_id)
-    sent = Message(
-        conversation_id=inbound.conversation_id,
-        direction="out",
-        channel=inbound.channel,
-        external_id=f"response:{inbound.external_id}",
-        to_address=row.to_address,
-        body=row.body,
-        processed_at=now,
-        delivery_status="sent",
-    )
-    session.add(sent)
-    session.flush()
-    row.status, row.sent_at, row.message_id, row.claimed_at = "sent", now, sent.id, now
-    session.add(row)
+    record_sent(session, row, inbound.conversation_id, f"response:{inbound.external_id}", now)
     return True
