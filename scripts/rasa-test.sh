@@ -7,6 +7,10 @@ PORT=${RASA_TEST_PORT:-5015}
 LOG=$(mktemp -t frontdoor-rasa-XXXX.log)
 
 scripts/rasa/build-venv.sh
+RASA_VENV=${RASA_VENV:-$HOME/.cache/frontdoor/rasa-venv}
+echo "rasa-test: rasa data validate"
+(cd bots && RASA_TELEMETRY_ENABLED=false "$RASA_VENV/bin/rasa" data validate \
+  --data data --domain domain.yml --config config.yml >/dev/null)
 RASA_SKIP_BUILD=1 RASA_PORT=$PORT scripts/rasa/train-and-serve.sh >"$LOG" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
