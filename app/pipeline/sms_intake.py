@@ -11,8 +11,9 @@ from app.pipeline.decide import decide, routing_context
 from app.pipeline.handle import handle_message
 from app.pipeline.ingest import Ingested, ingest
 from app.pipeline.keywords import apply_keyword, recognise
-from app.pipeline.understand import understand
+from app.pipeline.understand import Understanding
 from app.runtime import Runtime
+from app.understanding.entities import Entities
 from app.vocabulary import Channel, Outcome
 
 
@@ -45,11 +46,12 @@ def receive_sms(rt: Runtime, inbound: InboundMessage) -> tuple[Ingested, str | N
 
 
 def _looks_like_an_answer(rt: Runtime, inbound: InboundMessage) -> bool:
-    """A cheap forecast (no database): would the rules answer this at once?
+    """A cheap forecast (the intent alone, no database): would the rules answer this at once?
 
-    A wrong forecast costs only time: the pipeline decides for real either way.
+    A wrong forecast costs only time: the pipeline decides for real either way, safety cues
+    and all, and anything that is not an answer still goes through the outbox.
     """
-    understanding = understand(inbound.body, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix)
+    understanding = Understanding(nlu=rt.nlu.parse(inbound.body), entities=Entities(), cues=())
     ctx = routing_context(understanding, Channel.SMS, frozenset(), utcnow(), rt.calendar)
     return decide(rt.ruleset, ctx, understanding).outcome is Outcome.ANSWER
 
