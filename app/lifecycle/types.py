@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.routing.yaml_source import DataFileError, YamlDocument, load_yaml
 
@@ -129,10 +129,7 @@ class CaseTypeDirectory:
 def load_case_types(rules_dir: Path) -> CaseTypeDirectory:
     """Read and cross-check case_types.yaml; raises DataFileError naming file and line."""
     document = load_yaml(rules_dir / CASE_TYPES_FILE)
-    try:
-        parsed = _CaseTypesFile.model_validate(document.data)
-    except ValidationError as exc:
-        raise document.validation_error(exc) from None
+    parsed = document.parse(_CaseTypesFile)
     by_id: dict[str, CaseType] = {}
     for index, spec in enumerate(parsed.case_types):
         where: list[int | str] = ["case_types", index]
@@ -166,10 +163,7 @@ def load_closure_days(rules_dir: Path) -> frozenset[date]:
     if not path.exists():
         return frozenset()
     document = load_yaml(path)
-    try:
-        return frozenset(_CalendarFile.model_validate(document.data).calendar.closure_days)
-    except ValidationError as exc:
-        raise document.validation_error(exc) from None
+    return frozenset(document.parse(_CalendarFile).calendar.closure_days)
 
 
 __all__ = ["CaseType", "CaseTypeDirectory", "DataFileError", "load_case_types", "load_closure_days"]

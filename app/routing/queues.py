@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.routing.yaml_source import load_yaml
 
@@ -78,10 +78,7 @@ class QueueDirectory:
 def load_queues(rules_dir: Path) -> QueueDirectory:
     """Read and validate queues.yaml; raises DataFileError naming file and line."""
     document = load_yaml(rules_dir / QUEUES_FILE)
-    try:
-        parsed = _QueuesFile.model_validate(document.data)
-    except ValidationError as exc:
-        raise document.validation_error(exc) from None
+    parsed = document.parse(_QueuesFile)
     by_id: dict[str, QueueSpec] = {}
     for index, queue in enumerate(parsed.queues):
         if queue.id in by_id:

@@ -15,7 +15,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     model_validator,
 )
 
@@ -223,10 +222,7 @@ def load_ruleset(
     for path in files:
         document = load_yaml(path)
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        try:
-            parsed = _RulesFile.model_validate(document.data)
-        except ValidationError as exc:
-            raise document.validation_error(exc) from None
+        parsed = document.parse(_RulesFile)
         located.extend(_Located(rule, document, i) for i, rule in enumerate(parsed.rules))
     _cross_check(located, queues, intents, answers, case_types)
     for queue_id in required_queues:

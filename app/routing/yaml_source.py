@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class DataFileError(ValueError):
@@ -37,6 +39,13 @@ class YamlDocument:
 
     def error(self, location: Sequence[int | str], reason: str) -> DataFileError:
         return DataFileError(f"{self.path}:{self.line_of(location)}: {reason}")
+
+    def parse(self, model: type[ModelT]) -> ModelT:
+        """Validate the whole document as `model`; a fault becomes file:line: reason."""
+        try:
+            return model.model_validate(self.data)
+        except ValidationError as exc:
+            raise self.validation_error(exc) from None
 
     def validation_error(self, exc: ValidationError) -> DataFileError:
         """The first pydantic error, pointed at its line."""
