@@ -40,6 +40,14 @@ class Runtime:
     adapters: Mapping[Channel, ChannelAdapter]
     jobs: JobRunner = field(init=False)
 
+    @property
+    def announces_inbound(self) -> bool:
+        """New messages are announced by PostgreSQL and enqueued by the workers' relay.
+
+        Then a webhook makes no Redis call at all (app/jobs/relay.py).
+        """
+        return isinstance(self.jobs, RqJobRunner) and self.engine.dialect.name == "postgresql"
+
 
 @dataclass(frozen=True)
 class Routing:

@@ -50,13 +50,20 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """A Redis db of our own for this run, flushed before and after."""
+def _redis_db() -> Iterator[str]:
     url = f"{REDIS_BASE}/{random.randint(1, 15)}"
-    connection = Redis.from_url(url)
-    connection.flushdb()
     yield url
-    connection.flushdb()
+    Redis.from_url(url).flushdb()
+
+
+@pytest.fixture
+def redis_url(_redis_db: str) -> str:
+    """A Redis db of our own for this run, empty at the start of each test.
+
+    Databases restart their ids per test, so keys naming a message id must not carry over.
+    """
+    Redis.from_url(_redis_db).flushdb()
+    return _redis_db
 
 
 def _empty(url: str) -> None:

@@ -12,6 +12,7 @@ from rq.serializers import JSONSerializer
 
 from app.cli.common import runtime_or_exit, settings_or_exit
 from app.jobs import context, sweeper
+from app.jobs.relay import InboundRelay, start_relay_process
 from app.jobs.runner import QUEUE_NAME
 
 
@@ -41,13 +42,18 @@ def serve(host: str, port: int) -> None:
 @click.command()
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
-    """Run an rq worker, with its scheduler, on REDIS_URL."""
+    """Run an rq worker, with its scheduler and (on PostgreSQL) the inbound relay."""
     settings = settings_or_exit()
     if settings.redis_url is None:
         raise click.ClickException("configuration: REDIS_URL: needed to run a worker")
     rt = runtime_or_exit(settings)
     context.install(rt)
     connection = Redis.from_url(settings.redis_url)
+    if rt.announces_inbound:
+        if burst:
+            InboundRelay(settings.database_url, settings.redis_url).catch_up_once()
+        else:
+            start_relay_process(settings.database_url, settings.redis_url)
     if not burst:
         sweeper.schedule_next(rt, timedelta(seconds=settings.sweep_interval_seconds))
     Worker([QUEUE_NAME], connection=connection, serializer=JSONSerializer).work(

@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import text
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, SQLModel, select
 
 from app.channels.base import InboundMessage
 from app.models import Conversation, Message, utcnow
+
+# The channel the workers' relay LISTENs on (app/jobs/relay.py).
+INBOUND_CHANNEL = "frontdoor_inbound"
+
+# PostgreSQL: the conversation upsert, the message insert and its announcement in one statement,
+# so a new message costs one round trip and a commit. NOTIFY is transactional: the relay hears
+# of a message only once it is committed, and never of a replay.
+_INGEST_POSTGRES = text(
+    """
+    WITH conversation_row AS (
+        INSERT INTO conversation
+            (channel, thread_key, state, identity_verified, created_at, last_activity_at)
+        VALUES (:channel, :thread_key, '{}', false, :now, :now)
+        ON CONFLICT (channel, thread_key) DO UPDATE SET last_activity_at = EXCLUDED.created_at
+        RETURNING id
+    ), message_row AS (
+        INSERT INTO message (conversation_id, direction, channel, external_id, from_address,
+                             to_address, body, media, hints, created_at)
+        SELECT id, 'in', :channel, :external_id, :from_address, :to_address, :body,
+               CAST(:media AS JSONB), CAST(:hints AS JSONB), :now
+        FROM conversation_row
+        ON CONFLICT (channel, external_id) DO NOTHING
+        RETURNING id
+    )
+    SELECT id, CASE WHEN :announce THEN pg_notify(:listen_channel, id::text) END
+    FROM message_row
+    """
+)
 
 
 @dataclass(frozen=True)
@@ -18,18 +48,58 @@ class Ingested:
     message_id: int
     created: bool
     processed: bool
+    # The database announced it to the workers' relay, which enqueues its handling.
+    announced: bool = False
 
 
-def ingest(session: Session, inbound: InboundMessage) -> Ingested:
+def ingest(session: Session, inbound: InboundMessage, announce: bool = False) -> Ingested:
     """Insert the message (and upsert its conversation) unless its external id is known; commits.
 
     The message insert is `ON CONFLICT DO NOTHING`, so concurrent replays race safely: the
-    unique constraint keeps one row and every caller learns which one. A new message costs two
-    statements and a commit.
+    unique constraint keeps one row and every caller learns which one. With `announce` on
+    PostgreSQL, the commit also tells the workers' relay (NOTIFY), so the caller need not
+    enqueue anything.
     """
     now = utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        message_id = _insert_postgres(session, inbound, now, announce)
+        announced = announce
+    else:
+        message_id, announced = _insert_portable(session, inbound, now), False
+    session.commit()
+    if message_id is None:
+        replay = _existing(session, inbound)
+        assert replay is not None, "conflicting message vanished"
+        return replay
+    return Ingested(message_id=message_id, created=True, processed=False, announced=announced)
+
+
+def _insert_postgres(
+    session: Session, inbound: InboundMessage, now: datetime, announce: bool
+) -> int | None:
+    row = session.execute(
+        _INGEST_POSTGRES,
+        {
+            "channel": inbound.channel.value,
+            "thread_key": inbound.thread_key,
+            "now": now,
+            "external_id": inbound.external_id,
+            "from_address": inbound.from_address,
+            "to_address": inbound.to_address,
+            "body": inbound.body,
+            "media": json.dumps(list(inbound.media)),
+            "hints": json.dumps(_hints(inbound)),
+            "announce": announce,
+            "listen_channel": INBOUND_CHANNEL,
+        },
+    ).first()
+    return int(row[0]) if row is not None else None
+
+
+def _insert_portable(session: Session, inbound: InboundMessage, now: datetime) -> int | None:
+    """SQLite: upsert the conversation, then insert the message; two statements."""
     conversation_id = _upsert_conversation(session, inbound, now)
-    message_id = _insert_ignoring_conflict(
+    return _insert_ignoring_conflict(
         session,
         Message,
         {
@@ -46,24 +116,13 @@ def ingest(session: Session, inbound: InboundMessage) -> Ingested:
         },
         conflict=("channel", "external_id"),
     )
-    session.commit()
-    if message_id is None:
-        replay = _existing(session, inbound)
-        assert replay is not None, "conflicting message vanished"
-        return replay
-    return Ingested(message_id=message_id, created=True, processed=False)
-
-
-def _dialect(session: Session) -> Any:
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
 
 
 def _upsert_conversation(session: Session, inbound: InboundMessage, now: datetime) -> int:
     """The conversation's id, creating it if new; either way its last activity is now."""
     table = Conversation.__table__  # type: ignore[attr-defined]
     statement = (
-        _dialect(session)
-        .insert(table)
+        sqlite.insert(table)
         .values(
             channel=inbound.channel.value,
             thread_key=inbound.thread_key,
@@ -86,8 +145,7 @@ def _insert_ignoring_conflict(
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id; None when the row already existed."""
     table = model.__table__  # type: ignore[attr-defined]
     statement = (
-        _dialect(session)
-        .insert(table)
+        sqlite.insert(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=list(conflict))
         .returning(table.c.id)

@@ -20,11 +20,14 @@ from app.vocabulary import Channel, Outcome
 def receive_sms(rt: Runtime, inbound: InboundMessage) -> tuple[Ingested, str | None]:
     """Store the text once; answer keywords at once; queue everything else for the pipeline.
 
-    Returns what to say straight back (HELP's words), if anything.
+    Returns what to say straight back (HELP's words, or a self-service answer), if anything.
     """
     with db_session(rt.engine) as session:
-        ingested = ingest(session, inbound)
         word = recognise(session, inbound.from_address or "", inbound.body)
+        answer_now = word is None and _looks_like_an_answer(rt, inbound)
+        # Keywords and self-service are settled in this request; only the rest go to the relay.
+        relay = rt.announces_inbound and word is None and not answer_now
+        ingested = ingest(session, inbound, announce=relay)
         if word is not None:
             if ingested.processed:
                 return ingested, None  # a replayed keyword changes nothing twice
@@ -34,14 +37,14 @@ def receive_sms(rt: Runtime, inbound: InboundMessage) -> tuple[Ingested, str | N
             return ingested, keyword.reply
     if ingested.processed:
         return ingested, _answer_already_given(rt, ingested.message_id)
-    if _looks_like_an_answer(rt, inbound):
-        # Self-service: decide now and reply in this response. Anything else is not slowed down.
+    if answer_now:
         result = handle_message(rt, ingested.message_id, reply_in_response=True)
         if result is not None and result.in_response:
             return ingested, result.reply
         return ingested, None
     # The reply goes through the outbox once the pipeline has decided, so it is never lost.
-    rt.jobs.enqueue("handle_inbound", ingested.message_id)
+    if not ingested.announced:
+        rt.jobs.enqueue("handle_inbound", ingested.message_id)
     return ingested, None
 
 

@@ -23,14 +23,14 @@ def accept_inbound(inbound: InboundMessage, handle: bool = True) -> Ingested:
     """Store a parsed message once and, unless told not to, queue its handling."""
     rt = runtime()
     with db_session(rt.engine) as session:
-        ingested = ingest(session, inbound)
+        ingested = ingest(session, inbound, announce=handle and rt.announces_inbound)
     log.info(
         "message.received",
         channel=inbound.channel.value,
         message_id=ingested.message_id,
         replay=not ingested.created,
     )
-    if handle and not ingested.processed:
+    if handle and not ingested.processed and not ingested.announced:
         # A replay of a message we stored but never finished gets a second chance here.
         rt.jobs.enqueue("handle_inbound", ingested.message_id)
     return ingested

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from app import create_app
 from app.config import load_settings
+from app.jobs.relay import InboundRelay
 from app.jobs.runner import QUEUE_NAME
 from app.jobs.sweeper import sweep
 from app.models import Message, OutboxMessage, RoutingDecision
@@ -72,6 +73,9 @@ def test_jobs_carry_only_ids_and_a_real_worker_routes_and_replies(
     app = _app(pg_url, redis_url)
     _chat(app, MESSAGES)
     queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url), serializer=JSONSerializer)
+    # On PostgreSQL the webhook makes no Redis call: the commit announces, the relay enqueues.
+    assert not [job for job in queue.get_jobs() if job.func_name.endswith("handle_inbound")]
+    assert InboundRelay(pg_url, redis_url).catch_up_once() == len(MESSAGES)
     jobs = queue.get_jobs()
     assert len(jobs) == len(MESSAGES)
     for job in jobs:
