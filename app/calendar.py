@@ -1,16 +1,18 @@
 """The council's calendar: England's bank holidays (holidays, subdivision ENG) plus closure days.
 
-One calendar serves SLA clocks, bin days and, later, the IVR's business hours.
+One calendar serves SLA clocks, bin days and the phone lines' opening hours.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
 
+# Monday to Friday, 08:30 to 17:00, unless calendar.yaml says otherwise.
+DEFAULT_OPENING_HOURS = {day: (time(8, 30), time(17, 0)) for day in range(5)}
 # Far enough for any SLA; stops a calendar with no working days from looping for ever.
 _MAX_SCAN_DAYS = 3660
 
@@ -18,10 +20,24 @@ _MAX_SCAN_DAYS = 3660
 class CouncilCalendar:
     """Working days in the council's time zone."""
 
-    def __init__(self, timezone: str, closure_days: Iterable[date] = ()) -> None:
+    def __init__(
+        self,
+        timezone: str,
+        closure_days: Iterable[date] = (),
+        opening_hours: Mapping[int, tuple[time, time]] | None = None,
+    ) -> None:
         self.zone = ZoneInfo(timezone)
         self.closure_days = frozenset(closure_days)
         self._bank_holidays = holidays.country_holidays("GB", subdiv="ENG")
+        self.opening_hours = dict(DEFAULT_OPENING_HOURS if opening_hours is None else opening_hours)
+
+    def is_open(self, moment: datetime) -> bool:
+        """Whether the phone lines are staffed at `moment`: a working day, within its hours."""
+        local = self.local(moment)
+        hours = self.opening_hours.get(local.weekday())
+        if hours is None or not self.is_working_day(local.date()):
+            return False
+        return hours[0] <= local.time() < hours[1]
 
     def local(self, moment: datetime) -> datetime:
         """`moment` in the council's local time."""

@@ -12,7 +12,7 @@ from app.channels import ChannelAdapter, build_adapters
 from app.config import Settings
 from app.db import build_engine
 from app.jobs.runner import InlineJobRunner, JobRunner, RqJobRunner
-from app.lifecycle.types import CaseTypeDirectory, load_case_types, load_closure_days
+from app.lifecycle.types import CaseTypeDirectory, load_case_types, load_closure_days, load_opening_hours
 from app.pipeline.answers import ANSWER_PROVIDERS
 from app.pipeline.decide import SAFEGUARDING_QUEUE
 from app.routing.queues import QueueDirectory, load_queues
@@ -74,7 +74,9 @@ def load_routing(settings: Settings) -> Routing:
         case_types=case_types.by_id.keys(),
     )
     lexicon = SafetyLexicon.load(rules_dir / SAFETY_CUES_FILE)
-    calendar = CouncilCalendar(settings.timezone, load_closure_days(rules_dir))
+    calendar = CouncilCalendar(
+        settings.timezone, load_closure_days(rules_dir), load_opening_hours(rules_dir)
+    )
     return Routing(queues, case_types, ruleset, lexicon, calendar)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -93,10 +94,19 @@ class _CaseTypesFile(BaseModel):
     case_types: list[CaseTypeSpec] = Field(min_length=1)
 
 
+_HOURS = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$"
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = get_args(Weekday)
+
+
 class _CalendarSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     closure_days: list[date] = Field(default_factory=list)
+    # The phone lines' hours, local time; closed on bank holidays and closure days too.
+    opening_hours: dict[Weekday, Annotated[str, Field(pattern=_HOURS)]] = Field(
+        default_factory=dict
+    )
 
 
 class _CalendarFile(BaseModel):
@@ -159,11 +169,36 @@ def _clocks(
 
 def load_closure_days(rules_dir: Path) -> frozenset[date]:
     """Council closure days from calendar.yaml (none if the file is absent)."""
+    return frozenset(_calendar_spec(rules_dir).closure_days)
+
+
+def load_opening_hours(rules_dir: Path) -> dict[int, tuple[time, time]]:
+    """Opening hours by weekday number (Monday 0) from calendar.yaml."""
+    spec = _calendar_spec(rules_dir)
+    hours: dict[int, tuple[time, time]] = {}
+    for day, span in spec.opening_hours.items():
+        opens, closes = (time.fromisoformat(part) for part in span.split("-"))
+        if closes <= opens:
+            path = rules_dir / CALENDAR_FILE
+            raise load_yaml(path).error(
+                ["calendar", "opening_hours", day], f"{day} closes before it opens"
+            )
+        hours[WEEKDAYS.index(day)] = (opens, closes)
+    return hours
+
+
+def _calendar_spec(rules_dir: Path) -> _CalendarSpec:
     path = rules_dir / CALENDAR_FILE
     if not path.exists():
-        return frozenset()
-    document = load_yaml(path)
-    return frozenset(document.parse(_CalendarFile).calendar.closure_days)
+        return _CalendarSpec()
+    return load_yaml(path).parse(_CalendarFile).calendar
 
 
-__all__ = ["CaseType", "CaseTypeDirectory", "DataFileError", "load_case_types", "load_closure_days"]
+__all__ = [
+    "CaseType",
+    "CaseTypeDirectory",
+    "DataFileError",
+    "load_case_types",
+    "load_closure_days",
+    "load_opening_hours",
+]
