@@ -32,10 +32,12 @@ class CouncilCalendar:
         self.opening_hours = dict(DEFAULT_OPENING_HOURS if opening_hours is None else opening_hours)
 
     def is_open(self, moment: datetime) -> bool:
-        """Whether the phone lines are staffed at `moment`: a working day, within its hours."""
+        """Whether the phone lines are staffed at `moment`: within that day's hours, and not a
+        bank holiday or closure day (a Saturday with hours is open)."""
         local = self.local(moment)
         hours = self.opening_hours.get(local.weekday())
-        if hours is None or not self.is_working_day(local.date()):
+        day = local.date()
+        if hours is None or self.is_bank_holiday(day) or day in self.closure_days:
             return False
         return hours[0] <= local.time() < hours[1]
 

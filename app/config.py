@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     sms_segments_per_second: float = Field(default=1.0, gt=0, le=1000)
     # Another base URL for Twilio's REST API (a regional edge or proxy; tests use a local server).
     twilio_api_base: AnyHttpUrl | None = None
+    # Calls are put through with <Enqueue workflowSid> to TaskRouter when set, else to a
+    # Twilio queue named after our queue (or dialled, if queues.yaml gives a voice_number).
+    twilio_workflow_sid: str | None = Field(default=None, pattern=r"^WW[0-9a-f]{32}$")
+    ivr_flows_dir: Path = REPO_ROOT / "ivr_flows"
+    ivr_flow: str = "council"  # the flow a call to the council's number starts in
     # An outbox row claimed this long ago by a worker that never finished is sent again.
     outbox_stale_claim_seconds: int = Field(default=120, ge=1)
     # A question the bot asked is forgotten after this long without a reply.
@@ -89,7 +94,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
-    @field_validator("routing_rules_dir", "bots_dir")
+    @field_validator("routing_rules_dir", "bots_dir", "ivr_flows_dir")
     @classmethod
     def _is_directory(cls, value: Path) -> Path:
         if not value.is_dir():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
@@ -11,12 +12,20 @@ from app.calendar import CouncilCalendar
 from app.channels import ChannelAdapter, build_adapters
 from app.config import Settings
 from app.db import build_engine
+from app.ivr.flows import FlowDirectory, load_flows
 from app.jobs.runner import InlineJobRunner, JobRunner, RqJobRunner
-from app.lifecycle.types import CaseTypeDirectory, load_case_types, load_closure_days, load_opening_hours
+from app.lifecycle.types import (
+    CaseTypeDirectory,
+    load_case_types,
+    load_closure_days,
+    load_opening_hours,
+)
+from app.models.types import utcnow
 from app.pipeline.answers import ANSWER_PROVIDERS
 from app.pipeline.decide import SAFEGUARDING_QUEUE
 from app.routing.queues import QueueDirectory, load_queues
 from app.routing.rules import Ruleset, load_ruleset
+from app.routing.yaml_source import DataFileError
 from app.understanding.nlu import NluBackend, build_nlu
 from app.understanding.safety import SafetyLexicon
 from app.understanding.training_data import routable_intents
@@ -38,7 +47,10 @@ class Runtime:
     nlu: NluBackend
     lexicon: SafetyLexicon
     adapters: Mapping[Channel, ChannelAdapter]
+    flows: FlowDirectory
     jobs: JobRunner = field(init=False)
+    # The time a call is taken at; a menu designer's rehearsal can set it (e.g. out of hours).
+    clock: Callable[[], datetime] = utcnow
 
     @property
     def announces_inbound(self) -> bool:
@@ -99,7 +111,10 @@ def build_runtime(settings: Settings) -> Runtime:
         ),
         lexicon=routing.lexicon,
         adapters=build_adapters(settings),
+        flows=load_flows(settings.ivr_flows_dir, queues=routing.queues.by_id.keys()),
     )
+    if settings.ivr_flow not in runtime.flows.by_id:
+        raise DataFileError(f"{settings.ivr_flows_dir}: no flow {settings.ivr_flow!r} (IVR_FLOW)")
     if settings.redis_url is not None:
         runtime.jobs = RqJobRunner(settings.redis_url)
     else:

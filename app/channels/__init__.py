@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from app.channels.base import ChannelAdapter, InboundMessage, OutboundMessage
 from app.channels.send_rate import LocalSendRate, RedisSendRate
 from app.channels.sms import SmsAdapter
+from app.channels.voice import VoiceAdapter
 from app.channels.web import WebChatAdapter
 from app.config import Settings
 from app.vocabulary import Channel
@@ -31,5 +32,9 @@ def build_adapters(settings: Settings) -> Mapping[Channel, ChannelAdapter]:
                 if settings.redis_url
                 else LocalSendRate(settings.sms_segments_per_second)
             ),
+        )
+    if settings.twilio_account_sid and settings.twilio_auth_token:
+        adapters[Channel.VOICE] = VoiceAdapter(
+            settings.twilio_auth_token.get_secret_value(), str(settings.public_base_url)
         )
     return adapters

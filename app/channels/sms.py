@@ -8,14 +8,14 @@ from flask import Request
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
-from twilio.request_validator import RequestValidator
 from twilio.rest import Client
-from werkzeug.exceptions import BadRequest, Forbidden
+from werkzeug.exceptions import BadRequest
 
 from app.channels.base import InboundMessage, OutboundMessage
 from app.channels.errors import PermanentDeliveryError
 from app.channels.send_rate import LocalSendRate, SendRate
 from app.channels.sms_text import polite_parts, segments
+from app.channels.twilio_signature import TwilioSignature
 from app.contact_points import InvalidContactPointError, normalise_phone
 from app.models.customer import ContactKind
 from app.vocabulary import Channel
@@ -55,26 +55,17 @@ class SmsAdapter:
     ) -> None:
         http_client = _RebasedHttpClient(api_base) if api_base else None
         self._client = Client(account_sid, auth_token, http_client=http_client)
-        self._validator = RequestValidator(auth_token)
+        self._signature = TwilioSignature(auth_token, public_base_url)
         self._from = from_number
-        self._public_base = public_base_url.rstrip("/")
+        self._public_base = self._signature.public_base
         self._rate = send_rate or LocalSendRate(per_second=1.0)
 
     def signed_url(self, request: Request) -> str:
-        """The URL Twilio signed: our public base, the path, the raw query string.
-
-        Werkzeug's request.url decodes %27 and %2F, which would break valid signatures.
-        """
-        query = request.query_string.decode("latin-1")
-        return f"{self._public_base}{request.path}" + (f"?{query}" if query else "")
+        return self._signature.signed_url(request)
 
     def authenticate(self, request: Request) -> dict[str, str]:
         """The form fields of a genuinely Twilio-signed request, else 403."""
-        signature = request.headers.get("X-Twilio-Signature")
-        form = request.form.to_dict(flat=True)
-        if not signature or not self._validator.validate(self.signed_url(request), form, signature):
-            raise Forbidden("invalid Twilio signature")
-        return form
+        return self._signature.authenticate(request)
 
     def parse(self, request: Request) -> InboundMessage:
         form = self.authenticate(request)

@@ -8,6 +8,7 @@ import click
 
 from app.channels.base import InboundMessage, OutboundMessage
 from app.cli.common import runtime_or_exit
+from app.cli.simulate_call import call as call_command
 from app.contact_points import InvalidContactPointError, normalise_phone
 from app.jobs.entrypoints import HANDLERS
 from app.jobs.runner import InlineJobRunner
@@ -62,3 +63,6 @@ def sms(sender: str, council: str, text: str) -> None:
     _ingested, reply = receive_sms(rt, inbound)
     if reply:
         click.echo(f"council -> {number}: {reply}")
+
+
+simulate.add_command(call_command)

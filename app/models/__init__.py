@@ -1,6 +1,7 @@
 """The customer/case record. Importing this module registers every table."""
 
 from app.models.audit import AuditEvent
+from app.models.calls import CallStep, Handoff
 from app.models.case import Case, CaseStageChange
 from app.models.conversation import Conversation, Message
 from app.models.customer import ContactKind, ContactPoint, Customer, IdentityCandidate
@@ -15,6 +16,7 @@ __all__ = [
     "Advisor",
     "AuditEvent",
     "BinRound",
+    "CallStep",
     "Case",
     "CaseClock",
     "CaseStageChange",
@@ -22,6 +24,7 @@ __all__ = [
     "ContactPoint",
     "Conversation",
     "Customer",
+    "Handoff",
     "IdentityCandidate",
     "Message",
     "NotificationSubscription",

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
 from app.channels.base import InboundMessage
@@ -119,13 +119,18 @@ def _insert_portable(session: Session, inbound: InboundMessage, now: datetime) -
 
 
 def _upsert_conversation(session: Session, inbound: InboundMessage, now: datetime) -> int:
+    return upsert_conversation(session, inbound.channel.value, inbound.thread_key, now)
+
+
+def upsert_conversation(session: Session, channel: str, thread_key: str, now: datetime) -> int:
     """The conversation's id, creating it if new; either way its last activity is now."""
     table = Conversation.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
-        sqlite.insert(table)
+        insert(table)
         .values(
-            channel=inbound.channel.value,
-            thread_key=inbound.thread_key,
+            channel=channel,
+            thread_key=thread_key,
             state={},
             identity_verified=False,
             created_at=now,

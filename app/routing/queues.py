@@ -6,10 +6,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from app.contact_points import normalise_phone, optional
 from app.routing.yaml_source import load_yaml
 
 QUEUES_FILE = "queues.yaml"
@@ -34,6 +35,9 @@ class QueueSpec(BaseModel):
     kind: Literal["council", "partner"]
     skills: frozenset[str] = Field(min_length=1)
     escalation: tuple[EscalationStep, ...] = ()
+    # Calls for this queue are dialled through to this number instead of waiting in a
+    # Twilio queue (a partner's own line, say).
+    voice_number: Annotated[str | None, AfterValidator(optional(normalise_phone))] = None
 
     @model_validator(mode="after")
     def _escalation_widens(self) -> QueueSpec:

@@ -51,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
     from app.web.chat import bp as chat
     from app.web.health import bp as health
     from app.web.twilio import bp as twilio
+    from app.web.voice import bp as voice
 
     app.before_request(_bind_request_id)
     app.after_request(_echo_request_id)
@@ -59,3 +60,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health)
     app.register_blueprint(chat)
     app.register_blueprint(twilio)
+    app.register_blueprint(voice)

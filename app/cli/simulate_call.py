@@ -1,0 +1,102 @@
+"""`frontdoor simulate call`: walk the IVR in a terminal, through the real webhooks and TwiML.
+
+The simulator signs each request as Twilio would (with a throwaway token of its own), so the
+menu designer exercises exactly what a phone would: signature check, steps, TwiML.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from datetime import UTC, datetime
+
+import click
+from flask.testing import FlaskClient
+from twilio.request_validator import RequestValidator
+
+from app import create_app
+from app.cli.common import settings_or_exit
+from app.config import ConfigError
+from app.contact_points import InvalidContactPointError, normalise_phone
+from app.ivr.twiml_reader import Heard, read_twiml
+from app.routing.yaml_source import DataFileError
+
+COUNCIL_LINE = "+441604837837"
+_KEYS = re.compile(r"^[0-9*#]+$")
+
+
+class SimulatedPhone:
+    """One call placed through a Flask test client."""
+
+    def __init__(self, client: FlaskClient, token: str, public: str, caller: str) -> None:
+        self._client, self._validator, self._public = client, RequestValidator(token), public
+        self._form = {"CallSid": "CA" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32,
+                      "From": caller, "To": COUNCIL_LINE, "CallStatus": "in-progress"}  # fmt: skip
+        self.heard: Heard | None = None
+
+    def dial(self) -> Heard:
+        return self._post(f"{self._public}/webhooks/twilio/voice", {})
+
+    def answer(self, typed: str) -> Heard:
+        """Digits if it is all keypad characters, a recording for `record: <url>`, else speech."""
+        assert self.heard is not None and self.heard.action is not None
+        if self.heard.records:
+            return self._post(self.heard.action, {"RecordingUrl": typed or "simulated-recording"})
+        if not typed:
+            return self._post(self.heard.action, {})
+        if _KEYS.match(typed):
+            return self._post(self.heard.action, {"Digits": typed})
+        return self._post(self.heard.action, {"SpeechResult": typed, "Confidence": "0.9"})
+
+    def _post(self, url: str, fields: dict[str, str]) -> Heard:
+        form = {**self._form, **fields}
+        path = url.removeprefix(self._public)
+        signature = self._validator.compute_signature(url, form)
+        response = self._client.post(path, data=form, headers={"X-Twilio-Signature": signature})
+        if response.status_code != 200:
+            raise click.ClickException(f"webhook answered {response.status_code}: {response.text}")
+        self.heard = read_twiml(response.text)
+        return self.heard
+
+
+@click.command("call")
+@click.option("--from", "caller", default="+447700900123", show_default=True)
+@click.option(
+    "--at",
+    "moment",
+    type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]),
+    help="Pretend it is this local time.",
+)
+def call(caller: str, moment: datetime | None) -> None:
+    """Walk the IVR: type digits for keys, words for speech, Enter for silence."""
+    try:
+        number = normalise_phone(caller)
+    except InvalidContactPointError as exc:
+        raise click.BadParameter(str(exc), param_hint="--from") from None
+    settings = settings_or_exit()
+    token = secrets.token_hex(16)
+    try:
+        app = create_app({"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": token})
+    except (ConfigError, DataFileError) as exc:
+        raise click.ClickException(str(exc)) from None
+    rt = app.extensions["frontdoor"]
+    if moment is not None:
+        local = moment.replace(tzinfo=rt.calendar.zone)
+        rt.clock = lambda: local.astimezone(UTC)
+    phone = SimulatedPhone(
+        app.test_client(), token, str(settings.public_base_url).rstrip("/"), number
+    )
+    heard = phone.dial()
+    while True:
+        click.echo(f"council: {heard.words}")
+        if heard.action is None:
+            click.echo(f"[call {heard.ends or 'ended'}]")
+            return
+        prompt = "recording url" if heard.records else "you"
+        try:
+            typed = click.prompt(prompt, default="", show_default=False).strip()
+        except click.Abort:
+            click.echo("\n[caller hung up]")
+            return
+        heard = phone.answer(typed)

@@ -1,0 +1,1 @@
+"""The telephone IVR: declarative flows from ivr_flows/, walked one webhook at a time."""

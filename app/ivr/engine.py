@@ -1,0 +1,400 @@
+"""Walk a flow: take the caller's answer to the step that asked, then run on to the next question.
+
+Steps that only talk or look something up run inline, so each webhook answers with one TwiML
+document that ends in a question (a Gather or Record), a transfer, or a hang-up. Every Gather
+takes speech and keys. Two failed attempts at any question lead to a person, not round again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
+from sqlmodel import Session, select
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from app.contact_points import InvalidContactPointError, normalise_phone
+from app.ivr import matching, prompts
+from app.ivr.case_lookup import status_words, subscribe_caller, verified_case
+from app.ivr.flows import (
+    AskStep,
+    BranchStep,
+    CallbackStep,
+    Flow,
+    HangupStep,
+    HoursStep,
+    LookupStep,
+    MenuStep,
+    RecordStep,
+    SayStep,
+    StatusStep,
+    SubscribeStep,
+    TransferStep,
+)
+from app.ivr.handoff import CallFacts, hand_over
+from app.ivr.later import case_for_later
+from app.ivr.spoken import (
+    case_reference_from_keys,
+    case_reference_from_speech,
+    postcode_from_speech,
+    spoken_digits,
+    yes_or_no,
+)
+from app.ivr.state import CallState, Confirming, Heard
+from app.models import Case, Conversation
+from app.runtime import Runtime
+
+log = structlog.get_logger(__name__)
+
+# A flow that passed the lint cannot loop without asking; this only guards against a bug.
+MAX_STEPS_PER_TURN = 50
+# Below this Twilio confidence a spoken reference is said back before we act on it.
+SURE_OF_REFERENCE = 0.8
+
+
+class FlowRunawayError(RuntimeError):
+    """A walk took too many steps without asking the caller anything."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the caller did in reply to the step that asked."""
+
+    digits: str | None
+    speech: str | None
+    confidence: float | None
+    recording_url: str | None
+
+
+class CallWalker:
+    """One webhook's worth of a call: consume the answer, run on, build the TwiML."""
+
+    def __init__(
+        self,
+        rt: Runtime,
+        session: Session,
+        flow: Flow,
+        conversation: Conversation,
+        state: CallState,
+        caller: str | None,
+        now: datetime,
+        step_url: Callable[[int, str], str],
+    ) -> None:
+        self.rt, self.session, self.flow = rt, session, flow
+        self.conversation, self.state = conversation, state
+        self.caller, self.now = caller, now
+        self._step_url = step_url
+        self.response = VoiceResponse()
+
+    # -- entry points -------------------------------------------------------------------------
+
+    def start(self) -> VoiceResponse:
+        self._run(self.flow.spec.start)
+        return self.response
+
+    def answer(self, given: Answer) -> VoiceResponse:
+        """Apply the caller's answer to the step that is waiting for one."""
+        awaiting = self.state.awaiting
+        if awaiting is None or self.state.ended:
+            self.response.hangup()
+            return self.response
+        step = self.flow.step(awaiting)
+        self._hear(awaiting, given)
+        if given.speech and self._at_risk(given.speech):
+            return self.response
+        if isinstance(step, MenuStep):
+            self._answer_menu(step, given)
+        elif isinstance(step, AskStep):
+            self._answer_ask(awaiting, step, given)
+        elif isinstance(step, RecordStep):
+            self._answer_record(step, given)
+        return self.response
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def _answer_menu(self, menu: MenuStep, given: Answer) -> None:
+        if self.state.confirming is not None:
+            self._settle_confirmation(menu, given, lambda c: self._choose(menu, c.value))
+            return
+        match = None
+        if given.digits:
+            match = matching.by_keys(menu, given.digits)
+        elif given.speech:
+            nlu = self.rt.nlu.parse(given.speech)
+            match = matching.by_speech(menu, given.speech, nlu, given.confidence)
+        if match is None:
+            self._failed(self.state.awaiting or "", menu)
+            return
+        if not match.sure:
+            self._confirm(Confirming(value=match.option.key, label=match.option.label))
+            return
+        self._choose(menu, match.option.key)
+
+    def _choose(self, menu: MenuStep, key: str) -> None:
+        option = next(o for o in menu.options if o.key == key)
+        if option.intents:
+            self.state.intent, self.state.intent_confidence = option.intents[0], 1.0
+        self.state.attempts, self.state.confirming = 0, None
+        self._run(option.next or self.flow.spec.fallback)
+
+    def _answer_ask(self, step_id: str, step: AskStep, given: Answer) -> None:
+        if self.state.confirming is not None:
+            self._settle_confirmation(step, given, lambda c: self._save(step, c.value))
+            return
+        value = self._read(step, given)
+        if value is None:
+            self._failed(step_id, step)
+            return
+        heard_clearly = given.confidence is None or given.confidence >= SURE_OF_REFERENCE
+        if step.value == "reference" and given.speech and not heard_clearly:
+            self._confirm(Confirming(value=value, label=prompts.speakable(value)))
+            return
+        self._save(step, value)
+
+    def _read(self, step: AskStep, given: Answer) -> str | None:
+        prefix = self.rt.settings.case_reference_prefix
+        if step.value == "reference":
+            if given.digits:
+                return case_reference_from_keys(given.digits, prefix)
+            return case_reference_from_speech(given.speech, prefix) if given.speech else None
+        if step.value == "yes_no":
+            said = yes_or_no(given.speech or given.digits or "")
+            return None if said is None else ("yes" if said else "no")
+        if step.value == "postcode_or_phone":
+            if given.digits:
+                return _phone(given.digits)
+            if given.speech:
+                return postcode_from_speech(given.speech) or _phone(spoken_digits(given.speech))
+            return None
+        digits = given.digits or spoken_digits(given.speech or "")
+        return digits or None
+
+    def _save(self, step: AskStep, value: str) -> None:
+        self.state.gathered[step.save_as] = value
+        self.state.attempts, self.state.confirming = 0, None
+        self._run(step.next or self.flow.spec.fallback)
+
+    def _answer_record(self, step: RecordStep, given: Answer) -> None:
+        if given.recording_url is None:
+            self._failed(self.state.awaiting or "", step)
+            return
+        case = case_for_later(
+            self.session, self.rt, self.conversation, self.caller, step.queue, self.now,
+            recording_url=given.recording_url,
+        )  # fmt: skip
+        self.state.gathered["message_case"] = case.reference
+        self.state.attempts = 0
+        self._run(step.next or self.flow.spec.fallback)
+
+    def _settle_confirmation(
+        self, step: MenuStep | AskStep, given: Answer, accept: Callable[[Confirming], None]
+    ) -> None:
+        confirming = self.state.confirming
+        assert confirming is not None
+        said = yes_or_no(given.speech or given.digits or "")
+        self.state.confirming = None
+        if said:
+            accept(confirming)
+        else:
+            self._failed(self.state.awaiting or "", step)
+
+    def _confirm(self, confirming: Confirming) -> None:
+        self.state.confirming = confirming
+        self._gather(
+            self.state.awaiting or "",
+            prompts.confirm(confirming.label),
+            hints=("yes", "no"),
+            num_digits=1,
+        )
+
+    def _failed(self, step_id: str, step: object) -> None:
+        self.state.attempts += 1
+        if self.state.attempts >= self.flow.spec.max_attempts:
+            self.state.attempts = 0
+            on_failure = getattr(step, "on_failure", None)
+            self._say(prompts.GIVING_UP)
+            self._run(on_failure or self.flow.spec.fallback)
+            return
+        self._say(prompts.SORRY)
+        self._run(step_id)
+
+    def _hear(self, step_id: str, given: Answer) -> None:
+        if given.speech or given.digits:
+            heard = Heard(
+                step=step_id, speech=given.speech, digits=given.digits, confidence=given.confidence
+            )
+            self.state.transcript.append(heard)
+
+    def _at_risk(self, speech: str) -> bool:
+        """Safety cues in anything said change the route at once, as they do in text."""
+        cues = self.rt.lexicon.detect(speech)
+        if not cues:
+            return False
+        self.state.flags = sorted(set(self.state.flags) | {cue.flag.value for cue in cues})
+        if not any(cue.forces_human or cue.emergency for cue in cues):
+            return False
+        if any(cue.emergency for cue in cues):
+            self._say(prompts.EMERGENCY)
+        self._transfer(TransferStep(kind="transfer", say=prompts.SAFETY_TRANSFER))
+        return True
+
+    # -- running steps ------------------------------------------------------------------------
+
+    def _run(self, step_id: str) -> None:
+        for _ in range(MAX_STEPS_PER_TURN):
+            step = self.flow.step(step_id)
+            following = self._do(step_id, step)
+            if following is None:
+                return
+            step_id = following
+        raise FlowRunawayError(f"{self.flow.id}: no question after {MAX_STEPS_PER_TURN} steps")
+
+    def _do(self, step_id: str, step: object) -> str | None:
+        """Carry out one step; the next step to run, or None once the turn is over."""
+        fallback = self.flow.spec.fallback
+        if isinstance(step, SayStep):
+            self._say(step.say)
+            return step.next or fallback
+        if isinstance(step, MenuStep):
+            hints = step.hints or tuple(p for o in step.options for p in o.says)
+            self._gather(step_id, step.prompt, hints=hints, num_digits=1)
+            return None
+        if isinstance(step, AskStep):
+            self._gather(step_id, step.prompt, hints=step.hints, num_digits=step.num_digits)
+            return None
+        if isinstance(step, RecordStep):
+            self._record(step_id, step)
+            return None
+        if isinstance(step, BranchStep):
+            value = self.state.intent if step.by == "intent" else self.state.gathered.get(step.by)
+            return step.cases.get(value or "", step.default or fallback)
+        if isinstance(step, HoursStep):
+            return (step.open if self.rt.calendar.is_open(self.now) else step.closed) or fallback
+        if isinstance(step, LookupStep):
+            return self._lookup(step)
+        if isinstance(step, StatusStep):
+            case = self._case()
+            if case is None:
+                return fallback
+            words = status_words(self.session, self.rt.case_types, self.rt.calendar, case, self.now)
+            self._say(prompts.speakable(words))
+            return step.next or fallback
+        if isinstance(step, SubscribeStep):
+            self._subscribe(step)
+            return step.next or fallback
+        if isinstance(step, CallbackStep):
+            if self.caller is None:
+                return step.no_number or fallback
+            case_for_later(
+                self.session, self.rt, self.conversation, self.caller, step.queue, self.now
+            )
+            return step.next or fallback
+        if isinstance(step, TransferStep):
+            self._transfer(step)
+            return None
+        if isinstance(step, HangupStep):
+            if step.say:
+                self._say(step.say)
+            self.response.hangup()
+            self.state.ended = True
+            return None
+        raise TypeError(f"unknown step type {type(step).__name__}")
+
+    def _lookup(self, step: LookupStep) -> str:
+        fallback = self.flow.spec.fallback
+        reference = self.state.gathered.get(step.reference)
+        answer = self.state.gathered.pop(step.verify_with, None)
+        case = verified_case(self.session, reference, self.caller, answer) if reference else None
+        if case is not None:
+            self.state.case_reference = case.reference
+            if self.conversation.customer_id is None:
+                self.conversation.customer_id = case.customer_id
+            return step.found or fallback
+        if answer is None and not self.state.verification_asked:
+            # Asked whether the reference exists or not, so asking reveals nothing.
+            self.state.verification_asked = True
+            return step.ask_verification or fallback
+        return step.not_found or fallback
+
+    def _case(self) -> Case | None:
+        if self.state.case_reference is None:
+            return None
+        return self.session.exec(
+            select(Case).where(Case.reference == self.state.case_reference)
+        ).first()
+
+    def _subscribe(self, step: SubscribeStep) -> None:
+        case = self._case()
+        chosen = subscribe_caller(self.session, case, self.caller, step.channel) if case else None
+        self._say(prompts.subscribed(chosen))
+
+    def _transfer(self, step: TransferStep) -> None:
+        facts = CallFacts(
+            intent=step.intent or self.state.intent or "speak_to_advisor",
+            confidence=self.state.intent_confidence or (1.0 if step.intent else 0.0),
+            gathered=dict(self.state.gathered),
+            transcript=[h.model_dump(exclude_none=True) for h in self.state.transcript],
+            case_reference=self.state.case_reference,
+            caller=self.caller,
+        )
+        transfer = hand_over(
+            self.session, self.rt, self.conversation, facts, self.now, queue=step.queue
+        )
+        title = self.rt.queues[transfer.queue].title
+        self._say(step.say.format(queue=title))
+        self.state.ended = True
+        log.info(
+            "call.transferred",
+            queue=transfer.queue,
+            rule=transfer.decision.rule_id,
+            case_id=transfer.case.id,
+            handoff_id=transfer.handoff.id,
+        )
+        self.response.append(
+            prompts.route_verb(self.rt, transfer.queue, transfer.case, transfer.handoff)
+        )
+
+    # -- TwiML --------------------------------------------------------------------------------
+
+    def _say(self, text: str) -> None:
+        self.response.say(text, voice=self.flow.spec.voice, language=self.flow.spec.language)
+
+    def _next_url(self, step_id: str) -> str:
+        self.state.seq += 1
+        self.state.awaiting = step_id
+        return self._step_url(self.state.seq, step_id)
+
+    def _gather(
+        self, step_id: str, prompt: str, hints: tuple[str, ...], num_digits: int | None
+    ) -> None:
+        url = self._next_url(step_id)
+        gather = Gather(
+            input="dtmf speech",
+            action=url,
+            method="POST",
+            action_on_empty_result=True,  # silence comes back to us, as a failed attempt
+            language=self.flow.spec.language,
+            speech_timeout="auto",
+            timeout=6,
+            hints=", ".join(hints) if hints else None,
+            num_digits=num_digits,
+        )
+        gather.say(prompt, voice=self.flow.spec.voice, language=self.flow.spec.language)
+        self.response.append(gather)
+
+    def _record(self, step_id: str, step: RecordStep) -> None:
+        url = self._next_url(step_id)
+        self._say(step.prompt)
+        self.response.record(
+            action=url, method="POST", max_length=step.max_seconds, finish_on_key="#",
+            play_beep=True,
+        )  # fmt: skip
+
+
+def _phone(digits: str) -> str | None:
+    try:
+        return normalise_phone(digits.rstrip("#"))
+    except InvalidContactPointError:
+        return None

@@ -1,0 +1,189 @@
+"""Putting a caller through: the queue the routing rules choose, and the packet on the case.
+
+The queue comes from the same rules as every other channel, fed with what the call taught us:
+the menu path's intent and every safety cue in everything the caller said. The advisor who
+answers sees the packet (intent, confidence, answers, flags, transcript) on the case, so the
+caller never starts again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from app.audit import record, record_flags_set
+from app.cases import new_reference, open_case, open_case_types
+from app.lifecycle import clocks
+from app.models import Case, Conversation, Handoff, RoutingDecision
+from app.pipeline.act import DEFAULT_CASE_TYPE
+from app.pipeline.decide import Decision, decide, routing_context
+from app.pipeline.understand import Understanding
+from app.runtime import Runtime
+from app.understanding.entities import extract_entities
+from app.understanding.nlu import NluResult
+from app.vocabulary import Channel, Outcome, Priority
+
+PHONEBOT = "frontdoor:phonebot"
+DEFAULT_QUEUE = "customer_services"
+VOICE_BACKEND = "ivr"
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """What the call has taught us so far."""
+
+    intent: str
+    confidence: float
+    gathered: dict[str, str]
+    transcript: list[dict[str, object]]
+    case_reference: str | None  # verified only
+    caller: str | None  # a hint: recorded as where the case came from, never as identity
+
+    @property
+    def spoken(self) -> str:
+        return " ".join(str(h["speech"]) for h in self.transcript if h.get("speech"))
+
+
+@dataclass(frozen=True)
+class Transfer:
+    queue: str
+    case: Case
+    handoff: Handoff
+    decision: Decision
+
+
+def hand_over(
+    session: Session,
+    rt: Runtime,
+    conversation: Conversation,
+    facts: CallFacts,
+    now: datetime,
+    queue: str | None = None,
+) -> Transfer:
+    """Decide the queue, put the packet on the case (a new one if need be); the caller commits."""
+    understanding = Understanding(
+        nlu=NluResult(facts.intent, facts.confidence, backend=VOICE_BACKEND),
+        entities=extract_entities(facts.spoken, rt.settings.case_reference_prefix),
+        cues=tuple(rt.lexicon.detect(facts.spoken)),
+    )
+    case = None
+    if facts.case_reference is not None:
+        case = session.exec(select(Case).where(Case.reference == facts.case_reference)).first()
+    customer_id = case.customer_id if case is not None else conversation.customer_id
+    ctx = routing_context(
+        understanding, Channel.VOICE, open_case_types(session, customer_id), now, rt.calendar
+    )
+    decision = decide(rt.ruleset, ctx, understanding)
+    chosen = _queue(decision, case, queue)
+    if case is None:
+        case = _new_case(session, rt, conversation, facts, understanding, decision, chosen, now)
+    else:
+        _fold_in(session, case, understanding, decision, now)
+    handoff = Handoff(
+        case_id=case.id or 0,
+        conversation_id=conversation.id or 0,
+        channel=Channel.VOICE.value,
+        queue=chosen,
+        rule_id=decision.rule_id,
+        intent=facts.intent,
+        confidence=facts.confidence,
+        gathered=dict(facts.gathered),
+        flags=list(understanding.flags),
+        transcript=list(facts.transcript),
+        summary=_summary(facts, understanding),
+        created_at=now,
+    )
+    session.add(handoff)
+    session.add(
+        RoutingDecision(
+            conversation_id=conversation.id,
+            case_id=case.id,
+            intent=facts.intent,
+            confidence=facts.confidence,
+            nlu_backend=VOICE_BACKEND,
+            rule_id=decision.rule_id,
+            ruleset_version=rt.ruleset.version,
+            safety_override=decision.safety_override,
+            outcome=decision.outcome.value,
+            queue=chosen,
+            priority=decision.priority.value,
+            flags=list(understanding.flags),
+            cues=[cue.cue_id for cue in understanding.cues],
+            decided_at=now,
+        )
+    )
+    session.flush()
+    record(session, PHONEBOT, "call.handed_over", "case", case.id, queue=chosen, handoff=handoff.id)
+    return Transfer(queue=chosen, case=case, handoff=handoff, decision=decision)
+
+
+def _queue(decision: Decision, case: Case | None, step_queue: str | None) -> str:
+    """Safety first; then the rules' queue; then the team already holding the case."""
+    if decision.safety_override or decision.outcome is Outcome.EMERGENCY:
+        return decision.queue or DEFAULT_QUEUE
+    if step_queue is not None:
+        return step_queue
+    if decision.outcome.is_human and decision.queue:
+        return decision.queue
+    if case is not None and case.queue:
+        return case.queue
+    return DEFAULT_QUEUE
+
+
+def _new_case(
+    session: Session,
+    rt: Runtime,
+    conversation: Conversation,
+    facts: CallFacts,
+    understanding: Understanding,
+    decision: Decision,
+    queue: str,
+    now: datetime,
+) -> Case:
+    outcome = decision.outcome if decision.outcome.is_human else Outcome.ADVISOR
+    case_type = decision.case_type or DEFAULT_CASE_TYPE[outcome]
+    stage = rt.case_types[case_type].lifecycle.initial
+    case = Case(
+        reference=new_reference(session, rt.settings.case_reference_prefix),
+        customer_id=conversation.customer_id,
+        conversation_id=conversation.id,
+        case_type=case_type,
+        intent=facts.intent,
+        stage=stage,
+        priority=decision.priority.value,
+        flags=list(understanding.flags),
+        queue=queue,
+        channel=Channel.VOICE.value,
+        summary=_summary(facts, understanding),
+        raised_from=facts.caller,
+        queued_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    open_case(session, case, PHONEBOT, f"call transferred, rule {decision.rule_id}")
+    clocks.on_stage(session, case, rt.case_types[case_type], None, stage, now, rt.calendar)
+    record_flags_set(session, case, PHONEBOT)
+    return case
+
+
+def _fold_in(
+    session: Session, case: Case, understanding: Understanding, decision: Decision, now: datetime
+) -> None:
+    """What the call revealed joins the case: flags add, priority only rises."""
+    before = set(case.flags)
+    case.flags = sorted(before | set(understanding.flags))
+    case.priority = Priority.highest(Priority(case.priority), decision.priority).value
+    case.updated_at = now
+    session.add(case)
+    if set(case.flags) != before:
+        record_flags_set(session, case, PHONEBOT)
+
+
+def _summary(facts: CallFacts, understanding: Understanding) -> str:
+    said = facts.spoken
+    lead = f"Phone call about {facts.intent.replace('_', ' ')}"
+    if understanding.flags:
+        lead += f" (flags: {', '.join(understanding.flags)})"
+    return f"{lead}. Caller said: {said}" if said else f"{lead}."

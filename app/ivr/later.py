@@ -1,0 +1,54 @@
+"""Out of hours: a voicemail or a callback request becomes a case for the morning."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from app.audit import record
+from app.cases import new_reference, open_case
+from app.ivr.handoff import PHONEBOT
+from app.lifecycle import clocks
+from app.models import Case, Conversation
+from app.runtime import Runtime
+from app.vocabulary import Channel
+
+CASE_TYPE = "advisor_enquiry"
+
+
+def case_for_later(
+    session: Session,
+    rt: Runtime,
+    conversation: Conversation,
+    caller: str | None,
+    queue: str,
+    now: datetime,
+    recording_url: str | None = None,
+) -> Case:
+    """A voicemail (with its recording) or, without one, a callback request; the caller commits."""
+    stage = rt.case_types[CASE_TYPE].lifecycle.initial
+    if recording_url is not None:
+        summary, intent = "Voicemail left by phone.", "voicemail"
+    else:
+        summary, intent = "Callback requested by phone.", "callback"
+    case = Case(
+        reference=new_reference(session, rt.settings.case_reference_prefix),
+        customer_id=conversation.customer_id,
+        conversation_id=conversation.id,
+        case_type=CASE_TYPE,
+        intent=intent,
+        stage=stage,
+        queue=queue,
+        channel=Channel.VOICE.value,
+        summary=summary,
+        raised_from=caller,
+        attachments=[recording_url] if recording_url else [],
+        queued_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    open_case(session, case, PHONEBOT, summary)
+    clocks.on_stage(session, case, rt.case_types[CASE_TYPE], None, stage, now, rt.calendar)
+    record(session, PHONEBOT, f"call.{intent}", "case", case.id, queue=queue)
+    return case

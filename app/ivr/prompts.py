@@ -1,0 +1,70 @@
+"""The phone bot's own words, and the TwiML verb that puts a caller through."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from twilio.twiml.voice_response import Dial, Enqueue
+
+from app.models import Case, Handoff
+from app.runtime import Runtime
+
+SORRY = "Sorry, I did not catch that."
+GIVING_UP = "I am sorry, I am having trouble understanding. Let me put you through to someone."
+EMERGENCY = "If you or anyone else is in immediate danger, please hang up and call 999."
+SAFETY_TRANSFER = (
+    "Thank you for telling me. I am putting you straight through to {queue}, "
+    "who can help. They can see what you have told me."
+)
+_REFERENCE = re.compile(r"\b([A-Z]{2,6})-(\d{6})\b")
+
+
+def speakable(text: str) -> str:
+    """References read out letter by letter and digit by digit: `W N C, 2 0 4 3 1 8`."""
+    return _REFERENCE.sub(lambda m: f"{' '.join(m.group(1))}, {' '.join(m.group(2))}", text)
+
+
+def confirm(label: str) -> str:
+    return f"I think you said {label}. Is that right? Say yes or press 1. Say no or press 2."
+
+
+def subscribed(channel: str | None) -> str:
+    if channel == "sms":
+        return "Done. We will send you a text message when it moves to its next stage."
+    if channel == "email":
+        return "Done. We will email you when it moves to its next stage."
+    return (
+        "I do not have a mobile number or email address for you, so an advisor will need to "
+        "set that up."
+    )
+
+
+def route_verb(rt: Runtime, queue: str, case: Case, handoff: Handoff) -> Dial | Enqueue:
+    """Dial the queue's own number, or enqueue (to TaskRouter's workflow when configured).
+
+    The task carries the case reference and what the advisor needs first; the full packet
+    stays on our case record.
+    """
+    spec = rt.queues[queue]
+    if spec.voice_number:
+        return Dial(spec.voice_number)
+    workflow = rt.settings.twilio_workflow_sid
+    if workflow is None:
+        return Enqueue(queue)
+    enqueue = Enqueue(workflow_sid=workflow)
+    attributes = {
+        "queue": queue,
+        "case_reference": case.reference,
+        "handoff_id": handoff.id,
+        "intent": handoff.intent,
+        "priority": case.priority,
+        "flags": handoff.flags,
+        "summary": handoff.summary[:500],
+    }
+    enqueue.task(json.dumps(attributes), priority=_task_priority(case.priority))
+    return enqueue
+
+
+def _task_priority(priority: str) -> int:
+    return {"emergency": 100, "urgent": 50, "high": 20, "normal": 10, "low": 0}.get(priority, 10)

@@ -1,0 +1,51 @@
+"""What the IVR remembers during one call, kept on the call's conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+STATE_KEY = "ivr"
+
+
+class Heard(BaseModel):
+    """One answer the caller gave, for the transcript the advisor receives."""
+
+    step: str
+    speech: str | None = None
+    digits: str | None = None
+    confidence: float | None = None
+
+
+class Confirming(BaseModel):
+    """A likely answer we said back and asked about."""
+
+    value: str  # an option's key, or the value understood
+    label: str
+
+
+class CallState(BaseModel):
+    flow: str
+    seq: int = 0  # the sequence number of the last TwiML we sent
+    awaiting: str | None = None  # the step whose answer the next webhook carries
+    attempts: int = 0
+    confirming: Confirming | None = None
+    gathered: dict[str, str] = Field(default_factory=dict)
+    transcript: list[Heard] = Field(default_factory=list)
+    intent: str | None = None
+    intent_confidence: float | None = None
+    flags: list[str] = Field(default_factory=list)
+    verification_asked: bool = False
+    case_reference: str | None = None  # set only once the caller is verified for it
+    ended: bool = False
+    call_status: str | None = None
+
+    @classmethod
+    def of(cls, conversation_state: dict[str, Any], flow: str) -> CallState:
+        raw = conversation_state.get(STATE_KEY)
+        return cls.model_validate(raw) if raw else cls(flow=flow)
+
+    def into(self, conversation_state: dict[str, Any]) -> dict[str, Any]:
+        """A new conversation state holding this (JSON columns need a new dict to notice)."""
+        return {**conversation_state, STATE_KEY: self.model_dump(mode="json")}
