@@ -92,11 +92,11 @@ def _queues_named(step: object) -> Iterable[str]:
 
 
 def _graph(flow: Flow) -> dict[str, set[str]]:
-    """Step -> steps it can lead to; a step that asks can also lead to the fallback."""
+    """Step -> steps it can lead to; a question without its own on_failure leads to the fallback."""
     graph: dict[str, set[str]] = {}
     for step_id, step in flow.spec.steps.items():
         targets = {t for t in step.exits().values() if t is not None}
-        if step.asks_caller:
+        if step.asks_caller and "on_failure" not in step.exits():
             targets.add(flow.spec.fallback)
         graph[step_id] = targets
     return graph

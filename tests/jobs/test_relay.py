@@ -41,7 +41,9 @@ def _chat(app: Flask, count: int) -> None:
 def _queued_ids(redis_url: str) -> list[int]:
     queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url), serializer=JSONSerializer)
     return [
-        int(job.args[0]) for job in queue.get_jobs() if job.func_name.endswith("handle_inbound")
+        int(job.args[0])
+        for job in queue.get_jobs()
+        if (job.func_name or "").endswith("handle_inbound")
     ]
 
 

@@ -74,7 +74,7 @@ def test_jobs_carry_only_ids_and_a_real_worker_routes_and_replies(
     _chat(app, MESSAGES)
     queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url), serializer=JSONSerializer)
     # On PostgreSQL the webhook makes no Redis call: the commit announces, the relay enqueues.
-    assert not [job for job in queue.get_jobs() if job.func_name.endswith("handle_inbound")]
+    assert not [job for job in queue.get_jobs() if (job.func_name or "").endswith("handle_inbound")]
     assert InboundRelay(pg_url, redis_url).catch_up_once() == len(MESSAGES)
     jobs = queue.get_jobs()
     assert len(jobs) == len(MESSAGES)

@@ -1,0 +1,58 @@
+"""`frontdoor ivr lint|diagram` and `frontdoor simulate call`, as a menu designer runs them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from app.config import REPO_ROOT
+from tests.cli.test_commands import FRONTDOOR, run
+
+
+def test_lint_passes_the_councils_flows_and_names_the_fault_in_a_bad_one(tmp_path: Path) -> None:
+    ok = run("ivr", "lint", env={})
+    assert ok.returncode == 0 and "1 flow file(s) OK" in ok.stdout
+    shutil.copy(REPO_ROOT / "ivr_flows" / "council.yaml", tmp_path / "council.yaml")
+    text = (tmp_path / "council.yaml").read_text(encoding="utf-8")
+    (tmp_path / "council.yaml").write_text(
+        text.replace("      next: offer_updates", "      next: offer_update"), encoding="utf-8"
+    )
+    bad = run("ivr", "lint", "--dir", str(tmp_path), env={})
+    assert bad.returncode == 1
+    assert "council.yaml:" in bad.stderr and "step status: next names unknown step" in bad.stderr
+
+
+def test_diagram_writes_a_mermaid_flowchart(tmp_path: Path) -> None:
+    result = run("ivr", "diagram", "--out", str(tmp_path), env={})
+    assert result.returncode == 0, result.stderr
+    chart = (tmp_path / "council.mmd").read_text(encoding="utf-8")
+    assert chart.splitlines()[1] == "flowchart TD"
+    assert 'main_menu -->|"2: a complaint you have already made"| existing_menu' in chart
+
+
+def _simulate(tmp_path: Path, typed: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ.get("PATH", ""), "LOG_FORMAT": "json",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'sim.sqlite3'}"}  # fmt: skip
+    assert run("db", "upgrade", env=env).returncode == 0
+    return subprocess.run(
+        [FRONTDOOR, "simulate", "call", *args], input=typed, capture_output=True, text=True,
+        env=env, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_simulate_call_walks_the_menus_through_the_webhooks(tmp_path: Path) -> None:
+    walked = _simulate(tmp_path, "2\nupdate\n", "--at", "2026-11-24 10:00")
+    assert walked.returncode == 0, walked.stderr
+    assert "council: Welcome to West Northamptonshire Council." in walked.stdout
+    assert "six digits of your case reference" in walked.stdout
+    assert "[caller hung up]" in walked.stdout
+
+
+def test_simulate_call_out_of_hours_takes_a_callback(tmp_path: Path) -> None:
+    walked = _simulate(tmp_path, "2\n", "--at", "2026-11-24 21:00", "--from", "07700900123")
+    assert walked.returncode == 0, walked.stderr
+    assert "Our phone lines are closed." in walked.stdout
+    assert "We will call you back on the next working day." in walked.stdout
+    assert "[call hangup]" in walked.stdout
