@@ -6,17 +6,11 @@ or keyed). An unknown reference and a wrong postcode sound exactly the same.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import phonenumbers
 from sqlmodel import Session, select
 
-from app.calendar import CouncilCalendar
 from app.contact_points import DEFAULT_REGION
-from app.lifecycle import clocks
 from app.lifecycle.notify import subscribe
-from app.lifecycle.types import CaseTypeDirectory
-from app.lifecycle.wording import when_due, where_it_is
 from app.models import Case, ContactKind, ContactPoint, Customer
 
 
@@ -33,19 +27,6 @@ def verified_case(
         return None
     customer = session.get(Customer, case.customer_id)
     return case if customer is not None and customer.postcode == answer else None
-
-
-def status_words(
-    session: Session,
-    case_types: CaseTypeDirectory,
-    calendar: CouncilCalendar,
-    case: Case,
-    now: datetime,
-) -> str:
-    """Where the case is and whether we are inside our response window, for speaking."""
-    case_type = case_types[case.case_type]
-    clock = clocks.describe(clocks.running(session, case.id or 0))
-    return where_it_is(case, case_type) + when_due(clock, case_type, calendar.today(now))
 
 
 def is_mobile(number: str) -> bool:

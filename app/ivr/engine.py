@@ -17,7 +17,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from app.contact_points import InvalidContactPointError, normalise_phone
 from app.ivr import matching, prompts
-from app.ivr.case_lookup import status_words, subscribe_caller, verified_case
+from app.ivr.case_lookup import subscribe_caller, verified_case
 from app.ivr.flows import (
     AskStep,
     BranchStep,
@@ -43,6 +43,7 @@ from app.ivr.spoken import (
     yes_or_no,
 )
 from app.ivr.state import CallState, Confirming, Heard
+from app.lifecycle.status import where_and_when
 from app.models import Case, Conversation
 from app.runtime import Runtime
 
@@ -278,7 +279,9 @@ class CallWalker:
             case = self._case()
             if case is None:
                 return fallback
-            words = status_words(self.session, self.rt.case_types, self.rt.calendar, case, self.now)
+            words = where_and_when(
+                self.session, self.rt.case_types, self.rt.calendar, case, self.now
+            )
             self._say(prompts.speakable(words))
             return step.next or fallback
         if isinstance(step, SubscribeStep):

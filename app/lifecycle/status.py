@@ -80,6 +80,19 @@ def _verified(
     return customer is not None and customer.postcode == postcode
 
 
+def where_and_when(
+    session: Session,
+    case_types: CaseTypeDirectory,
+    calendar: CouncilCalendar,
+    case: Case,
+    now: datetime,
+) -> str:
+    """Where the case is, and whether we are inside our response window; every channel's words."""
+    case_type = case_types[case.case_type]
+    clock = clocks.describe(clocks.running(session, case.id or 0))
+    return where_it_is(case, case_type) + when_due(clock, case_type, calendar.today(now))
+
+
 def status_reply(
     session: Session,
     case_types: CaseTypeDirectory,
@@ -88,9 +101,7 @@ def status_reply(
     now: datetime,
 ) -> str:
     """`Your complaint WNC-204318 is being investigated. We aim to reply by ...`"""
-    case_type = case_types[case.case_type]
-    clock = clocks.describe(clocks.running(session, case.id or 0))
-    reply = where_it_is(case, case_type) + when_due(clock, case_type, calendar.today(now))
+    reply = where_and_when(session, case_types, calendar, case, now)
     subscribed = session.exec(
         select(NotificationSubscription.id).where(
             NotificationSubscription.case_id == case.id,
