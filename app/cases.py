@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from sqlmodel import Session, select
 
+from app.audit import record_flags_set
+from app.calendar import CouncilCalendar
+from app.lifecycle import clocks
+from app.lifecycle.types import CaseType
 from app.models import Case, CaseStageChange, utcnow
 
 REFERENCE_DIGITS = 6
@@ -36,6 +41,22 @@ def open_case(session: Session, case: Case, actor: str, reason: str) -> Case:
             case_id=case.id, from_stage=None, to_stage=case.stage, actor=actor, reason=reason
         )
     )
+    return case
+
+
+def start_case(
+    session: Session,
+    case: Case,
+    case_type: CaseType,
+    calendar: CouncilCalendar,
+    actor: str,
+    reason: str,
+    now: datetime,
+) -> Case:
+    """Open a new case at its initial stage, start its clocks and audit any sensitive flags."""
+    open_case(session, case, actor, reason)
+    clocks.on_stage(session, case, case_type, None, case.stage, now, calendar)
+    record_flags_set(session, case, actor)
     return case
 
 

@@ -14,8 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from app.audit import record, record_flags_set
-from app.cases import new_reference, open_case, open_case_types
-from app.lifecycle import clocks
+from app.cases import new_reference, open_case_types, start_case
 from app.models import Case, Conversation, Handoff, RoutingDecision
 from app.pipeline.act import DEFAULT_CASE_TYPE
 from app.pipeline.decide import Decision, decide, routing_context
@@ -162,10 +161,8 @@ def _new_case(
         created_at=now,
         updated_at=now,
     )
-    open_case(session, case, PHONEBOT, f"call transferred, rule {decision.rule_id}")
-    clocks.on_stage(session, case, rt.case_types[case_type], None, stage, now, rt.calendar)
-    record_flags_set(session, case, PHONEBOT)
-    return case
+    reason = f"call transferred, rule {decision.rule_id}"
+    return start_case(session, case, rt.case_types[case_type], rt.calendar, PHONEBOT, reason, now)
 
 
 def _fold_in(

@@ -7,9 +7,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from app.audit import record
-from app.cases import new_reference, open_case
+from app.cases import new_reference, start_case
 from app.ivr.handoff import PHONEBOT
-from app.lifecycle import clocks
 from app.models import Case, Conversation
 from app.runtime import Runtime
 from app.vocabulary import Channel
@@ -48,7 +47,6 @@ def case_for_later(
         created_at=now,
         updated_at=now,
     )
-    open_case(session, case, PHONEBOT, summary)
-    clocks.on_stage(session, case, rt.case_types[CASE_TYPE], None, stage, now, rt.calendar)
+    start_case(session, case, rt.case_types[CASE_TYPE], rt.calendar, PHONEBOT, summary, now)
     record(session, PHONEBOT, f"call.{intent}", "case", case.id, queue=queue)
     return case

@@ -11,8 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from app.audit import record, record_flags_set
-from app.cases import new_reference, open_case
-from app.lifecycle import clocks
+from app.cases import new_reference, start_case
 from app.models import Case, Conversation, Message, OutboxMessage, RoutingDecision
 from app.pipeline.answers import (
     ANSWER_PROVIDERS,
@@ -184,10 +183,15 @@ def _case_for(
         created_at=now,
         updated_at=now,
     )
-    open_case(session, case, ROUTER, f"rule {decision.rule_id}")
-    clocks.on_stage(session, case, rt.case_types[case_type], None, stage, now, rt.calendar)
-    record_flags_set(session, case, ROUTER)
-    return case
+    return start_case(
+        session,
+        case,
+        rt.case_types[case_type],
+        rt.calendar,
+        ROUTER,
+        f"rule {decision.rule_id}",
+        now,
+    )
 
 
 def _add_to(
