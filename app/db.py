@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -34,3 +36,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def session(engine: Engine) -> Session:
     """A session whose objects stay readable after commit."""
     return Session(engine, expire_on_commit=False)
+
+
+def upsert_insert(session: Session) -> Callable[[Table], postgresql.Insert | sqlite.Insert]:
+    """The session's dialect's INSERT, the one with ON CONFLICT (both dialects have it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert

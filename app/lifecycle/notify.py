@@ -5,14 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app import audit
 from app.calendar import CouncilCalendar
+from app.db import upsert_insert
 from app.lifecycle import clocks
 from app.lifecycle.types import CaseTypeDirectory
 from app.lifecycle.wording import when_due, where_it_is
-from app.models import Case, CaseStageChange, NotificationSubscription, OutboxMessage, SafeContact
+from app.models import (
+    Case,
+    CaseStageChange,
+    NotificationSubscription,
+    OutboxMessage,
+    SafeContact,
+    utcnow,
+)
 from app.vocabulary import Flag, flag_name
 
 NOTIFIER = "frontdoor:notifications"
@@ -120,17 +129,20 @@ def notify_stage_change(
 
 
 def subscribe(session: Session, case: Case, channel: str, address: str) -> bool:
-    """Add a subscription; False if it already existed (then it is switched back on)."""
-    existing = session.exec(
-        select(NotificationSubscription).where(
-            NotificationSubscription.case_id == case.id,
-            NotificationSubscription.channel == channel,
-            NotificationSubscription.address == address,
-        )
+    """Add a subscription, or switch an existing one back on; True if it is new.
+
+    An upsert, so two requests subscribing the same address at once (a call and a text, say)
+    both succeed and leave one row.
+    """
+    table = NotificationSubscription.__table__  # type: ignore[attr-defined]
+    matches = (table.c.case_id == case.id, table.c.channel == channel, table.c.address == address)
+    added = session.execute(
+        upsert_insert(session)(table)
+        .values(case_id=case.id, channel=channel, address=address, active=True, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["case_id", "channel", "address"])
+        .returning(table.c.id)
     ).first()
-    if existing is not None:
-        existing.active = True
-        session.add(existing)
-        return False
-    session.add(NotificationSubscription(case_id=case.id or 0, channel=channel, address=address))
-    return True
+    if added is not None:
+        return True
+    session.execute(update(table).where(*matches).values(active=True))
+    return False

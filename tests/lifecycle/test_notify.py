@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, time
 
 from sqlmodel import Session, col, select
 
+from app.config import load_settings
 from app.lifecycle.notify import subscribe
 from app.lifecycle.stages import move_case
-from app.models import AuditEvent, Case, OutboxMessage, SafeContact
-from app.runtime import Runtime
+from app.models import AuditEvent, Case, NotificationSubscription, OutboxMessage, SafeContact
+from app.runtime import Runtime, build_runtime
 from tests.factories import open_test_case
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -92,3 +94,47 @@ def test_outside_the_safe_time_the_message_waits_for_it(rt: Runtime, session: Se
     assert row.not_before == datetime(
         2026, 11, 23, 14, 0, tzinfo=UTC
     )  # London is on GMT in November
+
+
+def test_subscribing_twice_at_once_succeeds_for_both_and_keeps_one_row(pg_url: str) -> None:
+    """A call and a text asking for updates in the same moment: neither fails, one row."""
+    rt = build_runtime(load_settings({"DATABASE_URL": pg_url, "SECRET_KEY": "k"}))
+    with Session(rt.engine, expire_on_commit=False) as setup:
+        case = open_test_case(rt, setup, now=NOON)
+    first = Session(rt.engine, expire_on_commit=False)
+    assert subscribe(first, case, "sms", "+447700900101") is True  # holds the row, uncommitted
+    results: list[bool] = []
+
+    def second() -> None:
+        with Session(rt.engine, expire_on_commit=False) as other:
+            results.append(subscribe(other, case, "sms", "+447700900101"))
+            other.commit()
+
+    racer = threading.Thread(target=second)
+    racer.start()
+    racer.join(timeout=0.5)
+    assert racer.is_alive()  # waiting on the first's uncommitted row, not failing
+    first.commit()
+    first.close()
+    racer.join(timeout=10)
+    assert results == [False]
+    with Session(rt.engine) as check:
+        rows = check.exec(select(NotificationSubscription)).all()
+        assert [(row.case_id, row.active) for row in rows] == [(case.id, True)]
+    rt.engine.dispose()
+
+
+def test_subscribing_again_switches_a_stopped_subscription_back_on(
+    rt: Runtime, session: Session
+) -> None:
+    case = open_test_case(rt, session, now=NOON)
+    assert subscribe(session, case, "sms", "+447700900101") is True
+    session.commit()
+    row = session.exec(select(NotificationSubscription)).one()
+    row.active = False
+    session.add(row)
+    session.commit()
+    assert subscribe(session, case, "sms", "+447700900101") is False
+    session.commit()
+    session.refresh(row)
+    assert row.active is True
