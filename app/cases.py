@@ -53,9 +53,17 @@ def start_case(
     reason: str,
     now: datetime,
 ) -> Case:
-    """Open a new case at its initial stage, start its clocks and audit any sensitive flags."""
+    """Open a new case at its initial stage, start its clocks and audit any sensitive flags.
+
+    A new case has no clocks yet, so its due date is known before it is inserted.
+    """
+    today = calendar.today(now)
+    specs = clocks.starting(case_type, case.stage)
+    case.sla_due_at = clocks.due_if_started(specs, today, calendar)
     open_case(session, case, actor, reason)
-    clocks.on_stage(session, case, case_type, None, case.stage, now, calendar)
+    assert case.id is not None
+    for spec in specs:
+        session.add(clocks.start(spec, case.id, today, calendar))
     record_flags_set(session, case, actor)
     return case
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from app.calendar import CouncilCalendar
-from app.lifecycle.types import CaseType, CaseTypeDirectory
+from app.lifecycle.types import CaseType, CaseTypeDirectory, ClockSpec
 from app.models import Case, CaseClock
 
 
@@ -61,15 +61,32 @@ def on_stage(
         clock.due_on = due_on(clock, calendar)
         session.add(clock)
     existing = {clock.clock for clock in clocks}
-    for spec in case_type.clocks:
-        if spec.starts == entering and spec.id not in existing:
-            clock = CaseClock(
-                case_id=case.id, clock=spec.id, working_days=spec.working_days, started_on=today
-            )
-            clock.due_on = due_on(clock, calendar)
-            session.add(clock)
+    for spec in starting(case_type, entering):
+        if spec.id not in existing:
+            session.add(start(spec, case.id, today, calendar))
     session.flush()
     refresh_case_due(session, case, calendar)
+
+
+def starting(case_type: CaseType, stage: str) -> list[ClockSpec]:
+    """The clocks a case of this type starts as it enters `stage`."""
+    return [spec for spec in case_type.clocks if spec.starts == stage]
+
+
+def start(spec: ClockSpec, case_id: int, today: date, calendar: CouncilCalendar) -> CaseClock:
+    clock = CaseClock(
+        case_id=case_id, clock=spec.id, working_days=spec.working_days, started_on=today
+    )
+    clock.due_on = due_on(clock, calendar)
+    return clock
+
+
+def due_if_started(
+    specs: Sequence[ClockSpec], today: date, calendar: CouncilCalendar
+) -> datetime | None:
+    """Case.sla_due_at for a new case whose clocks `specs` start today (none paused yet)."""
+    dues = [calendar.add_working_days(today, spec.working_days) for spec in specs]
+    return calendar.end_of_day(min(dues)) if dues else None
 
 
 def refresh_case_due(session: Session, case: Case, calendar: CouncilCalendar) -> None:
