@@ -9,19 +9,18 @@ gets the stored TwiML back and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from urllib.parse import urlencode
 
 import structlog
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from app.channels.voice import CallInput
 from app.db import session as db_session
+from app.ivr.call_store import locked_call, save_step, stored_twiml
 from app.ivr.engine import Answer, CallWalker
 from app.ivr.state import CallState
 from app.models import CallStep, Conversation
-from app.pipeline.ingest import upsert_conversation
 from app.runtime import Runtime
 from app.vocabulary import Channel
 
@@ -41,12 +40,13 @@ def take_call_webhook(rt: Runtime, call: CallInput, public_base: str) -> str:
     """The TwiML for this webhook: stored if it is a retry, else freshly walked and stored."""
     with db_session(rt.engine) as session:
         now = rt.clock()
-        conversation = _locked_call(session, call, now)
-        stored = _stored(session, call)
-        if stored is not None:
-            log.info("call.replayed", seq=call.seq)
-            return stored
+        conversation = locked_call(session, Channel.VOICE.value, call.call_sid, now)
         state = CallState.of(conversation.state, rt.settings.ivr_flow)
+        if call.seq <= state.answered:
+            stored = stored_twiml(session, call.call_sid, call.seq)
+            if stored is not None:
+                log.info("call.replayed", seq=call.seq)
+                return stored
         walker = CallWalker(
             rt, session, rt.flows[state.flow], conversation, state, call.caller, now,
             step_url_maker(public_base),
@@ -59,28 +59,26 @@ def take_call_webhook(rt: Runtime, call: CallInput, public_base: str) -> str:
                 Answer(call.digits, call.speech, call.speech_confidence, call.recording_url)
             )
         twiml = str(response)
+        state.answered = max(state.answered, call.seq)
         conversation.state = state.into(conversation.state)
-        conversation.last_activity_at = now
-        session.add(conversation)
-        session.add(
-            CallStep(
-                conversation_id=conversation.id or 0,
-                call_sid=call.call_sid,
-                seq=call.seq,
-                step=answered,
-                digits=call.digits,
-                speech=call.speech,
-                speech_confidence=call.speech_confidence,
-                twiml=twiml,
-                created_at=now,
-            )
+        step = CallStep(
+            conversation_id=conversation.id or 0,
+            call_sid=call.call_sid,
+            seq=call.seq,
+            step=answered,
+            digits=call.digits,
+            speech=call.speech,
+            speech_confidence=call.speech_confidence,
+            twiml=twiml,
+            created_at=now,
         )
         try:
+            save_step(session, conversation, step)
             session.commit()
         except IntegrityError:
-            # A concurrent retry of this very step won; answer what it answered.
+            # A retry of this very step won (one from before `answered` was kept); answer as it did.
             session.rollback()
-            stored = _stored(session, call)
+            stored = stored_twiml(session, call.call_sid, call.seq)
             if stored is None:
                 raise
             return stored
@@ -104,17 +102,3 @@ def record_call_status(rt: Runtime, call_sid: str, status: str, order: dict[str,
             session.add(conversation)
             session.commit()
     return True
-
-
-def _locked_call(session: Session, call: CallInput, now: datetime) -> Conversation:
-    """The call's conversation, created if new, locked so its webhooks run one at a time."""
-    conversation_id = upsert_conversation(session, Channel.VOICE.value, call.call_sid, now)
-    return session.exec(
-        select(Conversation).where(Conversation.id == conversation_id).with_for_update()
-    ).one()
-
-
-def _stored(session: Session, call: CallInput) -> str | None:
-    return session.exec(
-        select(CallStep.twiml).where(CallStep.call_sid == call.call_sid, CallStep.seq == call.seq)
-    ).first()

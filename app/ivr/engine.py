@@ -88,6 +88,7 @@ class CallWalker:
         self.caller, self.now = caller, now
         self._step_url = step_url
         self.response = VoiceResponse()
+        self._verified: Case | None = None  # the caller's case, once loaded this webhook
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -312,6 +313,7 @@ class CallWalker:
         case = verified_case(self.session, reference, self.caller, answer) if reference else None
         if case is not None:
             self.state.case_reference = case.reference
+            self._verified = case
             if self.conversation.customer_id is None:
                 self.conversation.customer_id = case.customer_id
             return step.found or fallback
@@ -324,9 +326,12 @@ class CallWalker:
     def _case(self) -> Case | None:
         if self.state.case_reference is None:
             return None
-        return self.session.exec(
+        if self._verified is not None and self._verified.reference == self.state.case_reference:
+            return self._verified
+        self._verified = self.session.exec(
             select(Case).where(Case.reference == self.state.case_reference)
         ).first()
+        return self._verified
 
     def _subscribe(self, step: SubscribeStep) -> None:
         case = self._case()
@@ -339,11 +344,10 @@ class CallWalker:
             confidence=self.state.intent_confidence or (1.0 if step.intent else 0.0),
             gathered=dict(self.state.gathered),
             transcript=[h.model_dump(exclude_none=True) for h in self.state.transcript],
-            case_reference=self.state.case_reference,
             caller=self.caller,
         )
         transfer = hand_over(
-            self.session, self.rt, self.conversation, facts, self.now, queue=step.queue
+            self.session, self.rt, self.conversation, facts, self._case(), self.now, step.queue
         )
         title = self.rt.queues[transfer.queue].title
         self._say(step.say.format(queue=title))

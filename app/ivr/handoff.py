@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.audit import record, record_flags_set
 from app.cases import new_reference, open_case_types, start_case
@@ -37,7 +37,6 @@ class CallFacts:
     confidence: float
     gathered: dict[str, str]
     transcript: list[dict[str, object]]
-    case_reference: str | None  # verified only
     caller: str | None  # a hint: recorded as where the case came from, never as identity
 
     @property
@@ -58,18 +57,19 @@ def hand_over(
     rt: Runtime,
     conversation: Conversation,
     facts: CallFacts,
+    case: Case | None,
     now: datetime,
     queue: str | None = None,
 ) -> Transfer:
-    """Decide the queue, put the packet on the case (a new one if need be); the caller commits."""
+    """Decide the queue, put the packet on the case (a new one if need be); the caller commits.
+
+    `case` is the caller's case, only once they are verified for it.
+    """
     understanding = Understanding(
         nlu=NluResult(facts.intent, facts.confidence, backend=VOICE_BACKEND),
         entities=extract_entities(facts.spoken, rt.settings.case_reference_prefix),
         cues=tuple(rt.lexicon.detect(facts.spoken)),
     )
-    case = None
-    if facts.case_reference is not None:
-        case = session.exec(select(Case).where(Case.reference == facts.case_reference)).first()
     customer_id = case.customer_id if case is not None else conversation.customer_id
     ctx = routing_context(
         understanding, Channel.VOICE, open_case_types(session, customer_id), now, rt.calendar

@@ -28,6 +28,7 @@ class Confirming(BaseModel):
 class CallState(BaseModel):
     flow: str
     seq: int = 0  # the sequence number of the last TwiML we sent
+    answered: int = -1  # the highest sequence number whose webhook we have answered
     awaiting: str | None = None  # the step whose answer the next webhook carries
     attempts: int = 0
     confirming: Confirming | None = None
