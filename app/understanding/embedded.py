@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import tempfile
 from collections import Counter
@@ -53,7 +52,8 @@ class _FeatureSpace:
         if not counts:
             return [], np.empty(0)
         columns = list(counts)
-        values = np.array([(1.0 + math.log(counts[c])) * self.idf[c] for c in columns])
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(columns))
+        values: FloatArray = (1.0 + np.log(tf)) * self.idf[columns]
         values /= np.linalg.norm(values)
         return [self.offset + c for c in columns], values
 
