@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -244,6 +245,42 @@ def test_a_retried_step_answers_the_same_and_does_nothing_twice(server: Server) 
     with Session(server.rt.engine) as session:
         assert count(session, Handoff) == 1 and count(session, Case) == 1
         assert count(session, Conversation) == 1
+
+
+def test_retries_racing_each_other_answer_alike_and_put_the_caller_through_once(
+    server: Server,
+) -> None:
+    call = Call(server, caller=CALLER)
+    call.dial()
+    action = call.action
+    assert action is not None
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(
+            pool.map(lambda _: post_signed(server, action, call.form(Digits="3")), range(4))
+        )
+    assert len(set(answers)) == 1
+    assert answers[0][0] == 200 and "<Enqueue>customer_services</Enqueue>" in answers[0][1]
+    with Session(server.rt.engine) as session:
+        assert count(session, Handoff) == 1 and count(session, Case) == 1
+        assert len(session.exec(select(CallStep).where(CallStep.seq == 1)).all()) == 1
+
+
+def test_a_late_retry_of_an_earlier_step_gets_its_first_answer_and_moves_nothing(
+    server: Server,
+) -> None:
+    call = Call(server, caller=CALLER)
+    call.dial()
+    menu_url = call.action
+    assert menu_url is not None
+    assert "add information" in call.press("2")  # existing complaint: the next menu
+    first = call.twiml
+    assert "case reference" in call.press("2")  # an update: asked for the reference
+    late = post_signed(server, menu_url, call.form(Digits="2"))
+    assert late == (200, first)
+    with Session(server.rt.engine) as session:
+        state = session.exec(select(Conversation)).one().state["ivr"]
+        assert state["awaiting"] == "ask_reference" and state["answered"] == 2
+        assert count(session, CallStep) == 3
 
 
 def test_call_status_only_moves_forwards(server: Server) -> None:
