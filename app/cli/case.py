@@ -17,6 +17,7 @@ from app.models import (
     Case,
     CaseClock,
     CaseStageChange,
+    Handoff,
     NotificationSubscription,
     OutboxMessage,
     QueueAlert,
@@ -44,7 +45,7 @@ def case_group() -> None:
 @case_group.command("show")
 @click.argument("reference")
 def show(reference: str) -> None:
-    """Print a case with its stages, SLA clocks, subscriptions and notifications."""
+    """Print a case: stages, SLA clocks, subscriptions, notifications and handoff packets."""
     rt = runtime_or_exit()
     with db_session(rt.engine) as session:
         case = _find(session, reference)
@@ -64,6 +65,7 @@ def _print_case(session: Session, rt: Runtime, case: Case) -> None:
     click.echo(f"  priority  {case.priority}   queue {case.queue or '-'}   advisor {advisor}")
     click.echo(f"  flags     {', '.join(case.flags) or '-'}")
     click.echo(f"  channel   {case.channel}   opened {case.created_at:%Y-%m-%d %H:%M} UTC")
+    click.echo(f"  summary   {case.summary or '-'}")
     click.echo("  stages:")
     for change in session.exec(
         select(CaseStageChange)
@@ -109,6 +111,26 @@ def _print_case(session: Session, rt: Runtime, case: Case) -> None:
         )
     for alert in session.exec(select(QueueAlert).where(QueueAlert.case_id == case.id)):
         click.echo(f"  alert: {alert.kind} to {alert.queue} (due {alert.due_on})")
+    _print_handoffs(session, case)
+
+
+def _print_handoffs(session: Session, case: Case) -> None:
+    """What the bot learned before putting the resident through, so nobody asks again."""
+    click.echo("  handoffs:")
+    for handoff in session.exec(
+        select(Handoff).where(Handoff.case_id == case.id).order_by(col(Handoff.id))
+    ):
+        sure = f" ({handoff.confidence:.2f})" if handoff.confidence is not None else ""
+        click.echo(
+            f"    {handoff.created_at:%Y-%m-%d %H:%M}  {handoff.channel} to {handoff.queue}"
+            f" by rule {handoff.rule_id}: {handoff.intent or '-'}{sure}"
+        )
+        click.echo(f"      {handoff.summary}")
+        for name, value in sorted(handoff.gathered.items()):
+            click.echo(f"      gathered {name}: {value}")
+        for heard in handoff.transcript:
+            said = heard.get("speech") or heard.get("digits") or "(silence)"
+            click.echo(f"      at {heard.get('step', '?')}: {said}")
 
 
 @case_group.command("move")

@@ -119,15 +119,16 @@ def hand_over(
 
 
 def _queue(decision: Decision, case: Case | None, step_queue: str | None) -> str:
-    """Safety first; then the rules' queue; then the team already holding the case."""
+    """Safety first; then the team already holding the caller's case, who can resolve it;
+    then the flow's choice for this path; then the rules'."""
     if decision.safety_override or decision.outcome is Outcome.EMERGENCY:
         return decision.queue or DEFAULT_QUEUE
+    if case is not None and case.queue:
+        return case.queue
     if step_queue is not None:
         return step_queue
     if decision.outcome.is_human and decision.queue:
         return decision.queue
-    if case is not None and case.queue:
-        return case.queue
     return DEFAULT_QUEUE
 
 

@@ -7,7 +7,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from sqlmodel import Session, select
+
 from app.config import REPO_ROOT
+from app.db import build_engine
+from app.models import Case
 from tests.cli.test_commands import FRONTDOOR, run
 
 
@@ -56,3 +60,22 @@ def test_simulate_call_out_of_hours_takes_a_callback(tmp_path: Path) -> None:
     assert "Our phone lines are closed." in walked.stdout
     assert "We will call you back on the next working day." in walked.stdout
     assert "[call hangup]" in walked.stdout
+
+
+def test_a_caller_put_through_leaves_the_packet_on_the_case_for_the_advisor(
+    tmp_path: Path,
+) -> None:
+    typed = "2\nupdate\n999999\n07700900555#\n"  # a reference we cannot find: a person helps
+    walked = _simulate(tmp_path, typed, "--at", "2026-11-24 10:00", "--from", "07700900123")
+    assert walked.returncode == 0, walked.stderr
+    assert "[call enqueue complaints]" in walked.stdout  # the team that can find it
+    database_url = f"sqlite:///{tmp_path / 'sim.sqlite3'}"
+    with Session(build_engine(database_url)) as session:
+        reference = session.exec(select(Case.reference)).one()
+    shown = run("case", "show", reference, env={"DATABASE_URL": database_url})
+    assert shown.returncode == 0, shown.stderr
+    out = shown.stdout
+    assert "summary   Phone call about case status. Caller said: update" in out
+    assert "voice to complaints by rule" in out and "case_status" in out
+    assert "gathered reference: WNC-999999" in out
+    assert "at existing_menu: update" in out and "at main_menu: 2" in out

@@ -149,6 +149,8 @@ def test_an_unknown_reference_and_a_wrong_postcode_sound_exactly_the_same(
         heard.append((asked, answer))
         assert "has been received" not in call.twiml and complaint.reference not in call.twiml
         assert "could not find a complaint matching those details" in answer
+        # Put through to the team that can find it another way, not the general line.
+        assert "<Enqueue>complaints</Enqueue>" in call.twiml
     assert heard[0] == heard[1]
     with Session(server.rt.engine) as session:
         assert session.exec(select(NotificationSubscription)).all() == []
