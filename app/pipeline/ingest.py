@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, SQLModel, select
 
 from app.channels.base import InboundMessage
+from app.db import upsert_insert
 from app.models import Conversation, Message, utcnow
 
 # The channel the workers' relay LISTENs on (app/jobs/relay.py).
@@ -125,9 +126,8 @@ def _upsert_conversation(session: Session, inbound: InboundMessage, now: datetim
 def upsert_conversation(session: Session, channel: str, thread_key: str, now: datetime) -> int:
     """The conversation's id, creating it if new; either way its last activity is now."""
     table = Conversation.__table__  # type: ignore[attr-defined]
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
-        insert(table)
+        upsert_insert(session)(table)
         .values(
             channel=channel,
             thread_key=thread_key,
