@@ -35,8 +35,12 @@ def _sms() -> SmsAdapter:
     return adapter
 
 
-def _twiml(response: MessagingResponse) -> Response:
-    return Response(str(response), mimetype="application/xml")
+# Most texts are answered later, through the outbox: the same empty TwiML, built once.
+_NO_REPLY = str(MessagingResponse())
+
+
+def _twiml(twiml: str) -> Response:
+    return Response(twiml, mimetype="application/xml")
 
 
 @bp.post("/sms")
@@ -44,10 +48,11 @@ def inbound_sms() -> ResponseReturnValue:
     """A text from a resident. Forged requests are refused before anything is stored."""
     inbound = _sms().parse(request)
     _ingested, reply = receive_sms(runtime(), inbound)
+    if not reply:
+        return _twiml(_NO_REPLY)
     twiml = MessagingResponse()
-    if reply:
-        twiml.message(reply)
-    return _twiml(twiml)
+    twiml.message(reply)
+    return _twiml(str(twiml))
 
 
 @bp.post("/status")
