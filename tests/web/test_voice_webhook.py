@@ -236,11 +236,16 @@ def test_forged_and_unsigned_call_webhooks_are_refused_and_leave_no_trace(
         assert status == 403
 
 
-def test_a_retried_step_answers_the_same_and_does_nothing_twice(server: Server) -> None:
+def _answering_the_main_menu(server: Server) -> tuple[Call, str]:
+    """A call just dialled, and the URL its answer to the main menu goes to."""
     call = Call(server, caller=CALLER)
     call.dial()
-    action = call.action
-    assert action is not None
+    assert call.action is not None
+    return call, call.action
+
+
+def test_a_retried_step_answers_the_same_and_does_nothing_twice(server: Server) -> None:
+    call, action = _answering_the_main_menu(server)
     first = post_signed(server, action, call.form(Digits="3"))
     again = post_signed(server, action, call.form(Digits="3"))
     assert first == again and "<Enqueue>customer_services</Enqueue>" in first[1]
@@ -252,10 +257,7 @@ def test_a_retried_step_answers_the_same_and_does_nothing_twice(server: Server) 
 def test_retries_racing_each_other_answer_alike_and_put_the_caller_through_once(
     server: Server,
 ) -> None:
-    call = Call(server, caller=CALLER)
-    call.dial()
-    action = call.action
-    assert action is not None
+    call, action = _answering_the_main_menu(server)
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(
             pool.map(lambda _: post_signed(server, action, call.form(Digits="3")), range(4))
@@ -270,10 +272,7 @@ def test_retries_racing_each_other_answer_alike_and_put_the_caller_through_once(
 def test_a_late_retry_of_an_earlier_step_gets_its_first_answer_and_moves_nothing(
     server: Server,
 ) -> None:
-    call = Call(server, caller=CALLER)
-    call.dial()
-    menu_url = call.action
-    assert menu_url is not None
+    call, menu_url = _answering_the_main_menu(server)
     assert "add information" in call.press("2")  # existing complaint: the next menu
     first = call.twiml
     assert "case reference" in call.press("2")  # an update: asked for the reference
