@@ -80,9 +80,7 @@ def pipeline(rt: Runtime) -> Callable[[int, str], object]:
         # A thousand residents, so identification sees new and returning numbers.
         phone = f"+4477009{abs(index) % 1000:05d}"
         message = inbound(text, thread=f"bench-{uuid.uuid4().hex}", from_phone=phone)
-        with db_session(rt.engine) as session:
-            message_id = ingest(session, message).message_id
-        return handle_message(rt, message_id)
+        return handle_message(rt, ingest(rt.engine, message).message_id)
 
     return run
 

@@ -39,8 +39,7 @@ def inbound(
 
 
 def store(rt: Runtime, message: InboundMessage) -> int:
-    with db_session(rt.engine) as session:
-        return ingest(session, message).message_id
+    return ingest(rt.engine, message).message_id
 
 
 def seed_demo(rt: Runtime) -> None:

@@ -33,9 +33,19 @@ class Keyword:
     reply: str | None
 
 
+def _word(body: str) -> str:
+    return body.strip().strip(".!").lower()
+
+
+def might_be_keyword(body: str) -> bool:
+    """Whether `recognise` could say yes: a cheap test that needs no database."""
+    word = _word(body)
+    return word in _ALL_WORDS or word == "yes"
+
+
 def recognise(session: Session, number: str, body: str) -> str | None:
     """The keyword this text is, if it is one."""
-    word = body.strip().strip(".!").lower()
+    word = _word(body)
     if word in _ALL_WORDS:
         return word
     # Only a bare "yes" costs a query: is it a number that had opted out?

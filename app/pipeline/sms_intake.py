@@ -10,7 +10,7 @@ from app.models import Message, OutboxMessage, utcnow
 from app.pipeline.decide import decide, routing_context
 from app.pipeline.handle import handle_message
 from app.pipeline.ingest import Ingested, ingest
-from app.pipeline.keywords import apply_keyword, recognise
+from app.pipeline.keywords import apply_keyword, might_be_keyword, recognise
 from app.pipeline.understand import Understanding
 from app.runtime import Runtime
 from app.understanding.entities import Entities
@@ -22,19 +22,19 @@ def receive_sms(rt: Runtime, inbound: InboundMessage) -> tuple[Ingested, str | N
 
     Returns what to say straight back (HELP's words, or a self-service answer), if anything.
     """
-    with db_session(rt.engine) as session:
-        word = recognise(session, inbound.from_address or "", inbound.body)
-        answer_now = word is None and _looks_like_an_answer(rt, inbound)
-        # Keywords and self-service are settled in this request; only the rest go to the relay.
-        relay = rt.announces_inbound and word is None and not answer_now
-        ingested = ingest(session, inbound, announce=relay)
-        if word is not None:
-            if ingested.processed:
-                return ingested, None  # a replayed keyword changes nothing twice
+    word = _keyword(rt, inbound)
+    answer_now = word is None and _looks_like_an_answer(rt, inbound)
+    # Keywords and self-service are settled in this request; only the rest go to the relay.
+    relay = rt.announces_inbound and word is None and not answer_now
+    ingested = ingest(rt.engine, inbound, announce=relay)
+    if word is not None:
+        if ingested.processed:
+            return ingested, None  # a replayed keyword changes nothing twice
+        with db_session(rt.engine) as session:
             message = session.get_one(Message, ingested.message_id)
             keyword = apply_keyword(session, message, word)
             session.commit()
-            return ingested, keyword.reply
+        return ingested, keyword.reply
     if ingested.processed:
         return ingested, _answer_already_given(rt, ingested.message_id)
     if answer_now:
@@ -46,6 +46,13 @@ def receive_sms(rt: Runtime, inbound: InboundMessage) -> tuple[Ingested, str | N
     if not ingested.announced:
         rt.jobs.enqueue("handle_inbound", ingested.message_id)
     return ingested, None
+
+
+def _keyword(rt: Runtime, inbound: InboundMessage) -> str | None:
+    if not might_be_keyword(inbound.body):
+        return None  # most texts: no query at all
+    with db_session(rt.engine) as session:
+        return recognise(session, inbound.from_address or "", inbound.body)
 
 
 def _looks_like_an_answer(rt: Runtime, inbound: InboundMessage) -> bool:

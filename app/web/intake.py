@@ -6,7 +6,6 @@ import structlog
 from flask import request
 
 from app.channels.base import InboundMessage
-from app.db import session as db_session
 from app.pipeline.ingest import Ingested, ingest
 from app.vocabulary import Channel
 from app.web import runtime
@@ -22,8 +21,7 @@ def accept(channel: Channel) -> Ingested:
 def accept_inbound(inbound: InboundMessage, handle: bool = True) -> Ingested:
     """Store a parsed message once and, unless told not to, queue its handling."""
     rt = runtime()
-    with db_session(rt.engine) as session:
-        ingested = ingest(session, inbound, announce=handle and rt.announces_inbound)
+    ingested = ingest(rt.engine, inbound, announce=handle and rt.announces_inbound)
     log.info(
         "message.received",
         channel=inbound.channel.value,
