@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from app.audit import record, record_flags_set
+from app.audit import record_flags_set
 from app.cases import new_reference, open_case_types, start_case
 from app.models import Case, Conversation, Handoff, RoutingDecision
 from app.pipeline.act import DEFAULT_CASE_TYPE
@@ -113,8 +113,8 @@ def hand_over(
             decided_at=now,
         )
     )
-    session.flush()
-    record(session, PHONEBOT, "call.handed_over", "case", case.id, queue=chosen, handoff=handoff.id)
+    session.flush()  # the queue's task attributes carry the handoff's id
+    # The handoff row is itself the record of who was put through where, and why.
     return Transfer(queue=chosen, case=case, handoff=handoff, decision=decision)
 
 
