@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from sqlmodel import Session
@@ -47,7 +48,14 @@ from app import create_app
 from app.ivr.twiml_reader import read_twiml
 from app.models import Customer
 from app.runtime import Runtime
-from bench.sms_webhook_bench import PUBLIC, REPO, SERVERS, both_servers, median_of_rounds
+from bench.sms_webhook_bench import (
+    PUBLIC,
+    REPO,
+    SERVERS,
+    both_servers,
+    median_of_rounds,
+    print_costs,
+)
 from tests.databases import temporary_postgres
 from tests.factories import open_test_case
 from tests.twilio_api import ACCOUNT_SID, AUTH_TOKEN
@@ -70,6 +78,11 @@ class Tally:
     steps: list[float] = field(default_factory=list)
     transfers: list[float] = field(default_factory=list)
     errors: int = 0
+    sent: int = 0  # every step, the ramp's too
+
+    def count_sent(self) -> None:
+        with self.lock:
+            self.sent += 1
 
     def add(self, seconds: float, ok: bool, transferred: bool) -> None:
         with self.lock:
@@ -126,6 +139,7 @@ def walk_calls(port: int, script: Iterator[tuple[str, Answers]], pace: float, fi
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 ok, twiml = False, ""
             took = time.perf_counter() - started
+            tally.count_sent()
             heard = read_twiml(twiml) if ok else None
             if started >= counted_from:
                 ends = heard.ends if heard is not None else None
@@ -156,7 +170,7 @@ def measure(port: int, complaints: list[Complaint], callers: int, pace: float,
     transfers = percentiles(tally.transfers) if len(tally.transfers) > 1 else {}
     return {**percentiles(tally.steps), "steps": len(tally.steps),
             "steps_per_s": round(len(tally.steps) / seconds, 1), "errors": tally.errors,
-            "transfers": len(tally.transfers),
+            "transfers": len(tally.transfers), "sent": tally.sent,
             **{f"transfer_{k}": v for k, v in transfers.items()}}  # fmt: skip
 
 
@@ -191,14 +205,14 @@ def main() -> None:
                "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
                "PUBLIC_BASE_URL": PUBLIC, "LOG_LEVEL": "WARNING",
                "FRONTDOOR_ENV": "production", "PYTHONPATH": str(REPO)}  # fmt: skip
-        with both_servers(env) as ports:
-            for port in ports.values():
-                measure(port, complaints, args.callers, args.pace / 4, 2)  # warm up
+        with both_servers(env) as servers:
+            for server in servers.values():
+                measure(server.port, complaints, args.callers, args.pace / 4, 2)  # warm up
             for _ in range(args.rounds):  # interleaved, so both see the same noisy machine
-                for name, port in ports.items():
-                    rounds[name].append(
-                        measure(port, complaints, args.callers, args.pace, args.seconds)
-                    )
+                for name, server in servers.items():
+                    run = partial(measure, server.port, complaints, args.callers, args.pace,
+                                  args.seconds)  # fmt: skip
+                    rounds[name].append(server.costed(run))
     results = {name: median_of_rounds(measured) for name, measured in rounds.items()}
     offered = f"{args.callers} callers, a step every {args.pace}s each, {args.rounds} rounds"
     print(f"IVR step benchmark {date.today()}: {offered} (medians of the rounds)")
@@ -209,8 +223,7 @@ def main() -> None:
     ours = results["frontdoor"]
     print(f"  transfers  p50 {ours['transfer_p50_ms']:7.2f} ms  p99 {ours['transfer_p99_ms']:7.2f}"
           f" ms  ({ours['transfers']:.0f} of {ours['steps']:.0f} steps a round)")  # fmt: skip
-    ratio = ours["p99_ms"] / results["bare"]["p99_ms"]
-    print(f"  p99 ratio frontdoor/bare: {ratio:.2f}")
+    print_costs(results)
     print(json.dumps({"date": str(date.today()), **vars(args), **results}))
 
 

@@ -30,10 +30,12 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from redis import Redis
@@ -41,6 +43,7 @@ from twilio.request_validator import RequestValidator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.server_cpu import cpu_seconds
 from tests.databases import temporary_postgres
 from tests.twilio_api import ACCOUNT_SID, AUTH_TOKEN
 
@@ -130,28 +133,52 @@ def load(port: int, bodies: list[tuple[bytes, str]], rate: float) -> dict[str, f
     elapsed = max(latencies) + len(bodies) / rate
     cuts = statistics.quantiles(latencies, n=100)
     return {"p50_ms": round(cuts[49] * 1000, 2), "p99_ms": round(cuts[98] * 1000, 2),
-            "req_per_s": round(len(bodies) / elapsed, 1), "errors": errors[0]}  # fmt: skip
+            "req_per_s": round(len(bodies) / elapsed, 1), "errors": errors[0],
+            "sent": len(bodies)}  # fmt: skip
 
 
 def median_of_rounds(rounds: list[dict[str, float]]) -> dict[str, float]:
     """Each figure's median over the rounds, with the spread of p99 and every error counted."""
-    summary = {key: round(statistics.median(r[key] for r in rounds), 2) for key in rounds[0]}
+    summary = {key: round(statistics.median(r[key] for r in rounds), 3) for key in rounds[0]}
     p99s = [r["p99_ms"] for r in rounds]
     summary |= {"p99_min_ms": min(p99s), "p99_max_ms": max(p99s),
                 "errors": sum(r["errors"] for r in rounds), "rounds": len(rounds)}  # fmt: skip
     return summary
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int
+
+    def costed(self, run: Callable[[], dict[str, float]]) -> dict[str, float]:
+        """`run`'s figures plus the server's CPU milliseconds per request it was sent."""
+        before = cpu_seconds(self.pid)
+        figures = run()
+        spent = cpu_seconds(self.pid) - before
+        return figures | {"cpu_ms_per_request": round(spent * 1000 / figures["sent"], 3)}
+
+
 @contextmanager
-def both_servers(env: dict[str, str]) -> Iterator[dict[str, int]]:
-    """The bare endpoint and frontdoor, side by side for the whole run: name -> port."""
+def both_servers(env: dict[str, str]) -> Iterator[dict[str, Server]]:
+    """The bare endpoint and frontdoor, side by side for the whole run."""
     with ExitStack() as stack:
-        ports = {}
+        servers = {}
         for name, app in SERVERS.items():
-            process, ports[name] = serve(app, env)
+            process, port = serve(app, env)
             stack.callback(process.wait, 30)
             stack.callback(process.terminate)
-        yield ports
+            servers[name] = Server(port, process.pid)
+        yield servers
+
+
+def print_costs(results: dict[str, dict[str, float]]) -> None:
+    """Both readings of "n times the bare endpoint's cost": tail latency, and CPU per request."""
+    bare, ours = results["bare"], results["frontdoor"]
+    print(f"  p99 ratio frontdoor/bare: {ours['p99_ms'] / bare['p99_ms']:.2f}")
+    print(f"  CPU per request: bare {bare['cpu_ms_per_request']:.2f} ms, frontdoor "
+          f"{ours['cpu_ms_per_request']:.2f} ms, ratio "
+          f"{ours['cpu_ms_per_request'] / bare['cpu_ms_per_request']:.2f}")  # fmt: skip
 
 
 def main() -> None:
@@ -169,22 +196,23 @@ def main() -> None:
                "TWILIO_FROM_NUMBER": "+447700900000", "PUBLIC_BASE_URL": PUBLIC,
                "LOG_LEVEL": "WARNING", "FRONTDOOR_ENV": "production",
                "PYTHONPATH": str(REPO)}  # fmt: skip
-        with both_servers(env) as ports:
-            for port in ports.values():
-                load(port, signed_bodies(200), args.rate)  # warm up
+        with both_servers(env) as servers:
+            for server in servers.values():
+                load(server.port, signed_bodies(200), args.rate)  # warm up
             for _ in range(args.rounds):  # interleaved, so both see the same noisy machine
-                for name, port in ports.items():
-                    rounds[name].append(load(port, signed_bodies(count), args.rate))
+                for name, server in servers.items():
+                    bodies = signed_bodies(count)
+                    run = partial(load, server.port, bodies, args.rate)
+                    rounds[name].append(server.costed(run))
     Redis.from_url(REDIS_URL).flushdb()
     results = {name: median_of_rounds(measured) for name, measured in rounds.items()}
-    bare, ours = results["bare"], results["frontdoor"]
     offered = f"{count} signed requests at {args.rate:.0f}/s offered, {args.rounds} rounds"
     print(f"SMS webhook benchmark {date.today()}: {offered} (medians of the rounds)")
     for name, row in results.items():
         print(f"  {name:<10} p50 {row['p50_ms']:7.2f} ms  p99 {row['p99_ms']:7.2f} ms "
               f"(rounds {row['p99_min_ms']:.2f}-{row['p99_max_ms']:.2f})  "
               f"{row['req_per_s']:6.1f} req/s  errors {row['errors']:.0f}")  # fmt: skip
-    print(f"  p99 ratio frontdoor/bare: {ours['p99_ms'] / bare['p99_ms']:.2f}")
+    print_costs(results)
     print(json.dumps({"date": str(date.today()), "rate": args.rate, **results}))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 from sqlmodel import select
 
 from app.db import build_engine
@@ -12,6 +14,12 @@ from app.models import Conversation, Message
 from app.pipeline.ingest import INBOUND_CHANNEL, ingest
 from app.runtime import Runtime
 from tests.factories import inbound
+
+
+def _checked_out(engine: Engine) -> int:
+    pool = engine.pool
+    assert isinstance(pool, QueuePool)
+    return pool.checkedout()
 
 
 def test_a_message_is_stored_once_and_a_replay_learns_its_id(rt: Runtime) -> None:
@@ -65,7 +73,7 @@ def test_postgres_hands_its_connection_back_in_transaction_mode(pg_url: str) -> 
             assert pooled.driver_connection.autocommit is False
         finally:
             pooled.close()
-        assert engine.pool.checkedout() == 0
+        assert _checked_out(engine) == 0
     finally:
         engine.dispose()
 
@@ -78,7 +86,7 @@ def test_postgres_keeps_nothing_of_a_statement_that_fails(pg_url: str, announce:
     try:
         with pytest.raises(psycopg.DataError):
             ingest(engine, too_long, announce)
-        assert engine.pool.checkedout() == 0
+        assert _checked_out(engine) == 0
         with db_session(engine) as session:
             assert session.exec(select(Conversation)).all() == []
     finally:
