@@ -36,11 +36,25 @@ def record(
     )
 
 
+def flags_set_event(case: Case, actor: str) -> AuditEvent | None:
+    """The event noting that sensitive flags were put on a case, if any were."""
+    flags = sensitive_flags(case.flags)
+    if not flags:
+        return None
+    return AuditEvent(
+        actor=actor,
+        action="case.flags_set",
+        subject_type="case",
+        subject_id=case.id,
+        detail={"flags": flags},
+    )
+
+
 def record_flags_set(session: Session, case: Case, actor: str) -> None:
     """Note that sensitive flags were put on a case, if any were."""
-    flags = sensitive_flags(case.flags)
-    if flags:
-        record(session, actor, "case.flags_set", "case", case.id, flags=flags)
+    event = flags_set_event(case, actor)
+    if event is not None:
+        session.add(event)
 
 
 def record_flags_viewed(session: Session, case: Case, actor: str) -> None:

@@ -3,45 +3,49 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session, select
 
-from app.audit import record_flags_set
+from app.audit import flags_set_event
 from app.calendar import CouncilCalendar
 from app.lifecycle import clocks
 from app.lifecycle.types import CaseType
 from app.models import Case, CaseStageChange, utcnow
+from app.row_family import UNLINKED, Belonging, insert_family
 
 REFERENCE_DIGITS = 6
 _ATTEMPTS = 20
 
 
-def new_reference(session: Session, prefix: str) -> str:
-    """An unused reference like WNC-204318. Random, so one reference does not reveal the next."""
-    for _ in range(_ATTEMPTS):
-        candidate = f"{prefix}-{secrets.randbelow(900_000) + 100_000}"
-        taken = session.exec(select(Case.id).where(Case.reference == candidate)).first()
-        if taken is None:
-            return candidate
-    raise RuntimeError("could not find a free case reference")
+def new_reference(prefix: str) -> str:
+    """A reference like WNC-204318. Random, so one reference does not reveal the next;
+    `open_case` draws again if it is taken."""
+    return f"{prefix}-{secrets.randbelow(900_000) + 100_000}"
 
 
-def open_case(session: Session, case: Case, actor: str, reason: str) -> Case:
-    """Insert `case` with its first stage recorded.
+def open_case(
+    session: Session,
+    case: Case,
+    actor: str,
+    reason: str,
+    belongings: Sequence[Belonging] = (),
+) -> Case:
+    """Insert `case` with its first stage recorded and `belongings` linked to it, at once.
 
-    Two transactions drawing the same free reference at once is a one-in-a-million race; the
-    unique constraint then fails one of them, and its job is retried.
+    A taken reference is redrawn: the insert skips a conflicting row, so two transactions that
+    draw the same reference at once cannot both have it.
     """
-    session.add(case)
-    session.flush()
-    assert case.id is not None
-    session.add(
-        CaseStageChange(
-            case_id=case.id, from_stage=None, to_stage=case.stage, actor=actor, reason=reason
-        )
+    first_stage = CaseStageChange(
+        case_id=UNLINKED, from_stage=None, to_stage=case.stage, actor=actor, reason=reason
     )
-    return case
+    family = [Belonging(first_stage), *belongings]
+    for _ in range(_ATTEMPTS):
+        if insert_family(session, case, family, unique="reference"):
+            return case
+        case.reference = new_reference(case.reference.rpartition("-")[0])
+    raise RuntimeError("could not find a free case reference")
 
 
 def start_case(
@@ -52,20 +56,21 @@ def start_case(
     actor: str,
     reason: str,
     now: datetime,
+    belongings: Sequence[Belonging] = (),
 ) -> Case:
     """Open a new case at its initial stage, start its clocks and audit any sensitive flags.
 
-    A new case has no clocks yet, so its due date is known before it is inserted.
+    A new case has no clocks yet, so its due date is known before it is inserted, and the case
+    goes in with its clocks, its audit event and `belongings` in one round trip.
     """
     today = calendar.today(now)
     specs = clocks.starting(case_type, case.stage)
     case.sla_due_at = clocks.due_if_started(specs, today, calendar)
-    open_case(session, case, actor, reason)
-    assert case.id is not None
-    for spec in specs:
-        session.add(clocks.start(spec, case.id, today, calendar))
-    record_flags_set(session, case, actor)
-    return case
+    family = [Belonging(clocks.start(spec, UNLINKED, today, calendar)) for spec in specs]
+    flagged = flags_set_event(case, actor)
+    if flagged is not None:
+        family.append(Belonging(flagged, link="subject_id"))
+    return open_case(session, case, actor, reason, [*family, *belongings])
 
 
 def open_case_types(session: Session, customer_id: int | None) -> frozenset[str]:

@@ -69,7 +69,7 @@ def open_test_case(
     moment = now or utcnow()
     stage = rt.case_types[case_type].lifecycle.initial
     case = Case(
-        reference=new_reference(session, "WNC"),
+        reference=new_reference("WNC"),
         customer_id=customer_id,
         case_type=case_type,
         stage=stage,

@@ -19,6 +19,7 @@ from app.models import Case, Conversation, Handoff, RoutingDecision
 from app.pipeline.act import DEFAULT_CASE_TYPE
 from app.pipeline.decide import Decision, decide, routing_context
 from app.pipeline.understand import Understanding
+from app.row_family import UNLINKED, Belonging
 from app.runtime import Runtime
 from app.understanding.entities import extract_entities
 from app.understanding.nlu import NluResult
@@ -76,12 +77,9 @@ def hand_over(
     )
     decision = decide(rt.ruleset, ctx, understanding)
     chosen = _queue(decision, case, queue)
-    if case is None:
-        case = _new_case(session, rt, conversation, facts, understanding, decision, chosen, now)
-    else:
-        _fold_in(session, case, understanding, decision, now)
+    case_id = case.id if case is not None else None
     handoff = Handoff(
-        case_id=case.id or 0,
+        case_id=case_id or UNLINKED,
         conversation_id=conversation.id or 0,
         channel=Channel.VOICE.value,
         queue=chosen,
@@ -94,26 +92,32 @@ def hand_over(
         summary=_summary(facts, understanding),
         created_at=now,
     )
-    session.add(handoff)
-    session.add(
-        RoutingDecision(
-            conversation_id=conversation.id,
-            case_id=case.id,
-            intent=facts.intent,
-            confidence=facts.confidence,
-            nlu_backend=VOICE_BACKEND,
-            rule_id=decision.rule_id,
-            ruleset_version=rt.ruleset.version,
-            safety_override=decision.safety_override,
-            outcome=decision.outcome.value,
-            queue=chosen,
-            priority=decision.priority.value,
-            flags=list(understanding.flags),
-            cues=[cue.cue_id for cue in understanding.cues],
-            decided_at=now,
-        )
+    routed = RoutingDecision(
+        conversation_id=conversation.id,
+        case_id=case_id,
+        intent=facts.intent,
+        confidence=facts.confidence,
+        nlu_backend=VOICE_BACKEND,
+        rule_id=decision.rule_id,
+        ruleset_version=rt.ruleset.version,
+        safety_override=decision.safety_override,
+        outcome=decision.outcome.value,
+        queue=chosen,
+        priority=decision.priority.value,
+        flags=list(understanding.flags),
+        cues=[cue.cue_id for cue in understanding.cues],
+        decided_at=now,
     )
-    session.flush()  # the queue's task attributes carry the handoff's id
+    if case is None:
+        # The case, its packet and the decision go in together; the handoff gets its id there.
+        packet = [Belonging(handoff), Belonging(routed)]
+        case = _new_case(
+            session, rt, conversation, facts, understanding, decision, chosen, now, packet
+        )
+    else:
+        _fold_in(session, case, understanding, decision, now)
+        session.add_all([handoff, routed])
+        session.flush()  # the queue's task attributes carry the handoff's id
     # The handoff row is itself the record of who was put through where, and why.
     return Transfer(queue=chosen, case=case, handoff=handoff, decision=decision)
 
@@ -141,12 +145,13 @@ def _new_case(
     decision: Decision,
     queue: str,
     now: datetime,
+    packet: list[Belonging],
 ) -> Case:
     outcome = decision.outcome if decision.outcome.is_human else Outcome.ADVISOR
     case_type = decision.case_type or DEFAULT_CASE_TYPE[outcome]
     stage = rt.case_types[case_type].lifecycle.initial
     case = Case(
-        reference=new_reference(session, rt.settings.case_reference_prefix),
+        reference=new_reference(rt.settings.case_reference_prefix),
         customer_id=conversation.customer_id,
         conversation_id=conversation.id,
         case_type=case_type,
@@ -163,7 +168,8 @@ def _new_case(
         updated_at=now,
     )
     reason = f"call transferred, rule {decision.rule_id}"
-    return start_case(session, case, rt.case_types[case_type], rt.calendar, PHONEBOT, reason, now)
+    case_type_spec = rt.case_types[case_type]
+    return start_case(session, case, case_type_spec, rt.calendar, PHONEBOT, reason, now, packet)
 
 
 def _fold_in(

@@ -32,7 +32,7 @@ def case_for_later(
     else:
         summary, intent = "Callback requested by phone.", "callback"
     case = Case(
-        reference=new_reference(session, rt.settings.case_reference_prefix),
+        reference=new_reference(rt.settings.case_reference_prefix),
         customer_id=conversation.customer_id,
         conversation_id=conversation.id,
         case_type=CASE_TYPE,

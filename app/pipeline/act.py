@@ -165,7 +165,7 @@ def _case_for(
         return existing
     human = decision.outcome.is_human
     case = Case(
-        reference=new_reference(session, rt.settings.case_reference_prefix),
+        reference=new_reference(rt.settings.case_reference_prefix),
         customer_id=conversation.customer_id,
         conversation_id=conversation.id,
         case_type=case_type,
