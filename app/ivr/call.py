@@ -17,10 +17,10 @@ from sqlmodel import select
 
 from app.channels.voice import CallInput
 from app.db import session as db_session
-from app.ivr.call_store import locked_call, save_step, stored_twiml
+from app.ivr.call_store import AnsweredStep, locked_call, save_step, stored_twiml
 from app.ivr.engine import Answer, CallWalker
 from app.ivr.state import CallState
-from app.models import CallStep, Conversation
+from app.models import Conversation
 from app.runtime import Runtime
 from app.vocabulary import Channel
 
@@ -61,8 +61,7 @@ def take_call_webhook(rt: Runtime, call: CallInput, public_base: str) -> str:
         twiml = str(response)
         state.answered = max(state.answered, call.seq)
         conversation.state = state.into(conversation.state)
-        step = CallStep(
-            conversation_id=conversation.id or 0,
+        step = AnsweredStep(
             call_sid=call.call_sid,
             seq=call.seq,
             step=answered,

@@ -6,6 +6,7 @@ the ORM would spend more on its bookkeeping than the database spends on the work
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,9 +37,33 @@ def _upsert(dialect_insert: Any) -> Insert:
         .on_conflict_do_update(
             index_elements=["channel", "thread_key"], set_={"last_activity_at": bindparam("at")}
         )
-        .returning(*_CONVERSATION.c)
+        .returning(_CONVERSATION.c.id, _CONVERSATION.c.customer_id, _CONVERSATION.c.state)
     )
     return statement
+
+
+@dataclass
+class CallConversation:
+    """The call's conversation row as one webhook holds it: locked, and written back by
+    `save_step`. Plain data, not an ORM object: nothing here is flushed behind our back."""
+
+    id: int
+    customer_id: int | None
+    state: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AnsweredStep:
+    """What one webhook brought and the TwiML we answered it with."""
+
+    call_sid: str
+    seq: int
+    step: str
+    digits: str | None
+    speech: str | None
+    speech_confidence: float | None
+    twiml: str
+    created_at: datetime
 
 
 _LOCK = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
@@ -67,20 +92,18 @@ _STORED = select(_CALL_STEP.c.twiml).where(
 )
 
 
-def locked_call(session: Session, channel: str, call_sid: str, now: datetime) -> Conversation:
-    """The call's conversation, created if new, locked until the transaction ends.
-
-    The object is detached: the step's changes to it are written by `save_step`.
-    """
+def locked_call(session: Session, channel: str, call_sid: str, now: datetime) -> CallConversation:
+    """The call's conversation, created if new, locked until the transaction ends."""
     statement = _LOCK[session.get_bind().dialect.name]
     row = session.execute(statement, {"on_channel": channel, "call_sid": call_sid, "at": now}).one()
-    return Conversation(**row._mapping)
+    return CallConversation(id=row.id, customer_id=row.customer_id, state=row.state)
 
 
-def save_step(session: Session, conversation: Conversation, step: CallStep) -> None:
+def save_step(session: Session, conversation: CallConversation, step: AnsweredStep) -> None:
     """Record the answered step and the call's state after it. IntegrityError if already there."""
-    params = {f"step_{name}": getattr(step, name) for name in _STEP_COLUMNS}
-    params |= {"call_state": conversation.state, "call_customer_id": conversation.customer_id}
+    params = {f"step_{name}": value for name, value in asdict(step).items()}
+    params |= {"step_conversation_id": conversation.id, "call_state": conversation.state,
+               "call_customer_id": conversation.customer_id}  # fmt: skip
     if session.get_bind().dialect.name == "postgresql":
         session.execute(_SAVE_POSTGRES, params)
     else:

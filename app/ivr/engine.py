@@ -17,6 +17,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from app.contact_points import InvalidContactPointError, normalise_phone
 from app.ivr import matching, prompts
+from app.ivr.call_store import CallConversation
 from app.ivr.case_lookup import subscribe_caller, verified_case
 from app.ivr.flows import (
     AskStep,
@@ -44,7 +45,7 @@ from app.ivr.spoken import (
 )
 from app.ivr.state import CallState, Confirming, Heard
 from app.lifecycle.status import where_and_when
-from app.models import Case, Conversation
+from app.models import Case
 from app.runtime import Runtime
 
 log = structlog.get_logger(__name__)
@@ -77,7 +78,7 @@ class CallWalker:
         rt: Runtime,
         session: Session,
         flow: Flow,
-        conversation: Conversation,
+        conversation: CallConversation,
         state: CallState,
         caller: str | None,
         now: datetime,

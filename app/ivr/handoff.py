@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from app.audit import record_flags_set
 from app.cases import new_reference, open_case_types, start_case
-from app.models import Case, Conversation, Handoff, RoutingDecision
+from app.ivr.call_store import CallConversation
+from app.models import Case, Handoff, RoutingDecision
 from app.pipeline.act import DEFAULT_CASE_TYPE
 from app.pipeline.decide import Decision, decide, routing_context
 from app.pipeline.understand import Understanding
@@ -56,7 +57,7 @@ class Transfer:
 def hand_over(
     session: Session,
     rt: Runtime,
-    conversation: Conversation,
+    conversation: CallConversation,
     facts: CallFacts,
     case: Case | None,
     now: datetime,
@@ -80,7 +81,7 @@ def hand_over(
     case_id = case.id if case is not None else None
     handoff = Handoff(
         case_id=case_id or UNLINKED,
-        conversation_id=conversation.id or 0,
+        conversation_id=conversation.id,
         channel=Channel.VOICE.value,
         queue=chosen,
         rule_id=decision.rule_id,
@@ -139,7 +140,7 @@ def _queue(decision: Decision, case: Case | None, step_queue: str | None) -> str
 def _new_case(
     session: Session,
     rt: Runtime,
-    conversation: Conversation,
+    conversation: CallConversation,
     facts: CallFacts,
     understanding: Understanding,
     decision: Decision,

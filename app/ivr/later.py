@@ -8,8 +8,9 @@ from sqlmodel import Session
 
 from app.audit import record
 from app.cases import new_reference, start_case
+from app.ivr.call_store import CallConversation
 from app.ivr.handoff import PHONEBOT
-from app.models import Case, Conversation
+from app.models import Case
 from app.runtime import Runtime
 from app.vocabulary import Channel
 
@@ -19,7 +20,7 @@ CASE_TYPE = "advisor_enquiry"
 def case_for_later(
     session: Session,
     rt: Runtime,
-    conversation: Conversation,
+    conversation: CallConversation,
     caller: str | None,
     queue: str,
     now: datetime,
