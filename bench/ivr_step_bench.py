@@ -50,7 +50,6 @@ from app.models import Customer
 from app.runtime import Runtime
 from bench.sms_webhook_bench import (
     PUBLIC,
-    REPO,
     SERVERS,
     both_servers,
     median_of_rounds,
@@ -191,6 +190,13 @@ def seed_complaints(database_url: str) -> list[Complaint]:
     return complaints
 
 
+def server_env(database_url: str) -> dict[str, str]:
+    return {"DATABASE_URL": database_url, "SECRET_KEY": "bench",
+            "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+            "PUBLIC_BASE_URL": PUBLIC, "LOG_LEVEL": "WARNING",
+            "FRONTDOOR_ENV": "production"}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--callers", type=int, default=20)
@@ -201,11 +207,7 @@ def main() -> None:
     rounds: dict[str, list[dict[str, float]]] = {name: [] for name in SERVERS}
     with temporary_postgres("frontdoor_bench_ivr") as database_url:
         complaints = seed_complaints(database_url)
-        env = {"DATABASE_URL": database_url, "SECRET_KEY": "bench",
-               "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-               "PUBLIC_BASE_URL": PUBLIC, "LOG_LEVEL": "WARNING",
-               "FRONTDOOR_ENV": "production", "PYTHONPATH": str(REPO)}  # fmt: skip
-        with both_servers(env) as servers:
+        with both_servers(server_env(database_url)) as servers:
             for server in servers.values():
                 measure(server.port, complaints, args.callers, args.pace / 4, 2)  # warm up
             for _ in range(args.rounds):  # interleaved, so both see the same noisy machine

@@ -61,15 +61,18 @@ def free_port() -> int:
         return port
 
 
-def serve(app: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+def serve(
+    app: str, env: dict[str, str], checkout: Path = REPO
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`app` under gunicorn from `checkout` (this one unless comparing versions)."""
     port = free_port()
     # The production settings (app/gunicorn_conf.py: 2 workers x 4 threads), minus access logs.
     command = [str(REPO / ".venv" / "bin" / "gunicorn"), "-c", "python:app.gunicorn_conf",
                "--bind", f"127.0.0.1:{port}", app]  # fmt: skip
     process = subprocess.Popen(
         command,
-        cwd=REPO,
-        env=os.environ | env | {"WEB_ACCESS_LOG": ""},
+        cwd=checkout,
+        env=os.environ | env | {"WEB_ACCESS_LOG": "", "PYTHONPATH": str(checkout)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -194,8 +197,7 @@ def main() -> None:
         env = {"DATABASE_URL": database_url, "REDIS_URL": REDIS_URL, "SECRET_KEY": "bench",
                "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
                "TWILIO_FROM_NUMBER": "+447700900000", "PUBLIC_BASE_URL": PUBLIC,
-               "LOG_LEVEL": "WARNING", "FRONTDOOR_ENV": "production",
-               "PYTHONPATH": str(REPO)}  # fmt: skip
+               "LOG_LEVEL": "WARNING", "FRONTDOOR_ENV": "production"}  # fmt: skip
         with both_servers(env) as servers:
             for server in servers.values():
                 load(server.port, signed_bodies(200), args.rate)  # warm up

@@ -78,12 +78,38 @@ def hand_over(
     )
     decision = decide(rt.ruleset, ctx, understanding)
     chosen = _queue(decision, case, queue)
-    case_id = case.id if case is not None else None
-    handoff = Handoff(
-        case_id=case_id or UNLINKED,
+    handoff = _packet(conversation, facts, understanding, decision, chosen, now)
+    routed = _decision_record(rt, conversation, facts, understanding, decision, chosen, now)
+    if case is None:
+        # The case, its packet and the decision go in together; the handoff gets its id there.
+        belongings = [Belonging(handoff), Belonging(routed)]
+        case = _new_case(
+            session, rt, conversation, facts, understanding, decision, chosen, now, belongings
+        )
+    else:
+        _fold_in(session, case, understanding, decision, now)
+        assert case.id is not None  # a verified case was read from the database
+        handoff.case_id = routed.case_id = case.id
+        session.add_all([handoff, routed])
+        session.flush()  # the queue's task attributes carry the handoff's id
+    # The handoff row is itself the record of who was put through where, and why.
+    return Transfer(queue=chosen, case=case, handoff=handoff, decision=decision)
+
+
+def _packet(
+    conversation: CallConversation,
+    facts: CallFacts,
+    understanding: Understanding,
+    decision: Decision,
+    queue: str,
+    now: datetime,
+) -> Handoff:
+    """What the advisor reads instead of asking the caller to start again."""
+    return Handoff(
+        case_id=UNLINKED,
         conversation_id=conversation.id,
         channel=Channel.VOICE.value,
-        queue=chosen,
+        queue=queue,
         rule_id=decision.rule_id,
         intent=facts.intent,
         confidence=facts.confidence,
@@ -93,9 +119,20 @@ def hand_over(
         summary=_summary(facts, understanding),
         created_at=now,
     )
-    routed = RoutingDecision(
+
+
+def _decision_record(
+    rt: Runtime,
+    conversation: CallConversation,
+    facts: CallFacts,
+    understanding: Understanding,
+    decision: Decision,
+    queue: str,
+    now: datetime,
+) -> RoutingDecision:
+    """The routing decision, recorded as on every channel."""
+    return RoutingDecision(
         conversation_id=conversation.id,
-        case_id=case_id,
         intent=facts.intent,
         confidence=facts.confidence,
         nlu_backend=VOICE_BACKEND,
@@ -103,24 +140,12 @@ def hand_over(
         ruleset_version=rt.ruleset.version,
         safety_override=decision.safety_override,
         outcome=decision.outcome.value,
-        queue=chosen,
+        queue=queue,
         priority=decision.priority.value,
         flags=list(understanding.flags),
         cues=[cue.cue_id for cue in understanding.cues],
         decided_at=now,
     )
-    if case is None:
-        # The case, its packet and the decision go in together; the handoff gets its id there.
-        packet = [Belonging(handoff), Belonging(routed)]
-        case = _new_case(
-            session, rt, conversation, facts, understanding, decision, chosen, now, packet
-        )
-    else:
-        _fold_in(session, case, understanding, decision, now)
-        session.add_all([handoff, routed])
-        session.flush()  # the queue's task attributes carry the handoff's id
-    # The handoff row is itself the record of who was put through where, and why.
-    return Transfer(queue=chosen, case=case, handoff=handoff, decision=decision)
 
 
 def _queue(decision: Decision, case: Case | None, step_queue: str | None) -> str:
@@ -146,7 +171,7 @@ def _new_case(
     decision: Decision,
     queue: str,
     now: datetime,
-    packet: list[Belonging],
+    belongings: list[Belonging],
 ) -> Case:
     outcome = decision.outcome if decision.outcome.is_human else Outcome.ADVISOR
     case_type = decision.case_type or DEFAULT_CASE_TYPE[outcome]
@@ -170,7 +195,7 @@ def _new_case(
     )
     reason = f"call transferred, rule {decision.rule_id}"
     case_type_spec = rt.case_types[case_type]
-    return start_case(session, case, case_type_spec, rt.calendar, PHONEBOT, reason, now, packet)
+    return start_case(session, case, case_type_spec, rt.calendar, PHONEBOT, reason, now, belongings)
 
 
 def _fold_in(
