@@ -50,7 +50,7 @@ from app.models import Customer
 from app.runtime import Runtime
 from bench.sms_webhook_bench import (
     PUBLIC,
-    SERVERS,
+    Server,
     both_servers,
     median_of_rounds,
     print_costs,
@@ -197,6 +197,20 @@ def server_env(database_url: str) -> dict[str, str]:
             "FRONTDOOR_ENV": "production"}  # fmt: skip
 
 
+def measure_rounds(
+    servers: dict[str, Server], complaints: list[Complaint], args: argparse.Namespace
+) -> dict[str, list[dict[str, float]]]:
+    """Each server warmed up, then measured in interleaved rounds: all meet the same machine."""
+    for server in servers.values():
+        measure(server.port, complaints, args.callers, args.pace / 4, 2)
+    rounds: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
+    for _ in range(args.rounds):
+        for name, server in servers.items():
+            run = partial(measure, server.port, complaints, args.callers, args.pace, args.seconds)
+            rounds[name].append(server.costed(run))
+    return rounds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--callers", type=int, default=20)
@@ -204,17 +218,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    rounds: dict[str, list[dict[str, float]]] = {name: [] for name in SERVERS}
     with temporary_postgres("frontdoor_bench_ivr") as database_url:
         complaints = seed_complaints(database_url)
         with both_servers(server_env(database_url)) as servers:
-            for server in servers.values():
-                measure(server.port, complaints, args.callers, args.pace / 4, 2)  # warm up
-            for _ in range(args.rounds):  # interleaved, so both see the same noisy machine
-                for name, server in servers.items():
-                    run = partial(measure, server.port, complaints, args.callers, args.pace,
-                                  args.seconds)  # fmt: skip
-                    rounds[name].append(server.costed(run))
+            rounds = measure_rounds(servers, complaints, args)
     results = {name: median_of_rounds(measured) for name, measured in rounds.items()}
     offered = f"{args.callers} callers, a step every {args.pace}s each, {args.rounds} rounds"
     print(f"IVR step benchmark {date.today()}: {offered} (medians of the rounds)")

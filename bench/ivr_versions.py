@@ -12,18 +12,18 @@ Run: .venv/bin/python bench/ivr_versions.py before=d57c2be after=HEAD [--rounds 
 from __future__ import annotations
 
 import argparse
+import math
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date
-from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.ivr_step_bench import measure, seed_complaints, server_env
+from bench.ivr_step_bench import measure_rounds, seed_complaints, server_env
 from bench.sms_webhook_bench import REPO, Server, median_of_rounds, serve
 from tests.databases import temporary_postgres
 
@@ -49,7 +49,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
     versions = dict(v.split("=", 1) for v in args.versions)
-    rounds: dict[str, list[dict[str, float]]] = {name: [] for name in versions}
     with temporary_postgres("frontdoor_bench_versions") as database_url, ExitStack() as stack:
         complaints = seed_complaints(database_url)
         servers = {}
@@ -59,17 +58,12 @@ def main() -> None:
             stack.callback(process.wait, 30)
             stack.callback(process.terminate)
             servers[name] = Server(port, process.pid)
-        for server in servers.values():
-            measure(server.port, complaints, args.callers, args.pace / 4, 2)  # warm up
-        for _ in range(args.rounds):  # interleaved, so all meet the same noisy machine
-            for name, server in servers.items():
-                run = partial(measure, server.port, complaints, args.callers, args.pace,
-                              args.seconds)  # fmt: skip
-                rounds[name].append(server.costed(run))
+        rounds = measure_rounds(servers, complaints, args)
     print(f"IVR step benchmark by version {date.today()}: {args.callers} callers, a step every "
           f"{args.pace}s each, {args.rounds} rounds (medians of the rounds)")  # fmt: skip
     for name, measured in rounds.items():
-        row = median_of_rounds(measured)
+        row = {"transfer_p50_ms": math.nan, "transfer_p99_ms": math.nan}  # too few to tell
+        row |= median_of_rounds(measured)
         print(f"  {name:<10} {versions[name]:<10} p50 {row['p50_ms']:6.2f} ms  p99 "
               f"{row['p99_ms']:6.2f} ms (rounds {row['p99_min_ms']:.2f}-{row['p99_max_ms']:.2f})"
               f"  transfers p50 {row['transfer_p50_ms']:6.2f} p99 {row['transfer_p99_ms']:6.2f}"

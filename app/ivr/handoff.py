@@ -78,73 +78,69 @@ def hand_over(
     )
     decision = decide(rt.ruleset, ctx, understanding)
     chosen = _queue(decision, case, queue)
-    handoff = _packet(conversation, facts, understanding, decision, chosen, now)
-    routed = _decision_record(rt, conversation, facts, understanding, decision, chosen, now)
+    routed = _Routed(conversation, facts, understanding, decision, chosen, now)
+    handoff, record = _packet(routed), _decision_record(rt, routed)
     if case is None:
         # The case, its packet and the decision go in together; the handoff gets its id there.
-        belongings = [Belonging(handoff), Belonging(routed)]
-        case = _new_case(
-            session, rt, conversation, facts, understanding, decision, chosen, now, belongings
-        )
+        case = _new_case(session, rt, routed, [Belonging(handoff), Belonging(record)])
     else:
         _fold_in(session, case, understanding, decision, now)
         assert case.id is not None  # a verified case was read from the database
-        handoff.case_id = routed.case_id = case.id
-        session.add_all([handoff, routed])
+        handoff.case_id = record.case_id = case.id
+        session.add_all([handoff, record])
         session.flush()  # the queue's task attributes carry the handoff's id
     # The handoff row is itself the record of who was put through where, and why.
-    return Transfer(queue=chosen, case=case, handoff=handoff, decision=decision)
+    return Transfer(queue=routed.queue, case=case, handoff=handoff, decision=decision)
 
 
-def _packet(
-    conversation: CallConversation,
-    facts: CallFacts,
-    understanding: Understanding,
-    decision: Decision,
-    queue: str,
-    now: datetime,
-) -> Handoff:
+@dataclass(frozen=True)
+class _Routed:
+    """What the transfer worked out, for the rows that record it."""
+
+    conversation: CallConversation
+    facts: CallFacts
+    understanding: Understanding
+    decision: Decision
+    queue: str
+    now: datetime
+
+
+def _packet(routed: _Routed) -> Handoff:
     """What the advisor reads instead of asking the caller to start again."""
+    facts, understanding = routed.facts, routed.understanding
     return Handoff(
         case_id=UNLINKED,
-        conversation_id=conversation.id,
+        conversation_id=routed.conversation.id,
         channel=Channel.VOICE.value,
-        queue=queue,
-        rule_id=decision.rule_id,
+        queue=routed.queue,
+        rule_id=routed.decision.rule_id,
         intent=facts.intent,
         confidence=facts.confidence,
         gathered=dict(facts.gathered),
         flags=list(understanding.flags),
         transcript=list(facts.transcript),
         summary=_summary(facts, understanding),
-        created_at=now,
+        created_at=routed.now,
     )
 
 
-def _decision_record(
-    rt: Runtime,
-    conversation: CallConversation,
-    facts: CallFacts,
-    understanding: Understanding,
-    decision: Decision,
-    queue: str,
-    now: datetime,
-) -> RoutingDecision:
+def _decision_record(rt: Runtime, routed: _Routed) -> RoutingDecision:
     """The routing decision, recorded as on every channel."""
+    decision, understanding = routed.decision, routed.understanding
     return RoutingDecision(
-        conversation_id=conversation.id,
-        intent=facts.intent,
-        confidence=facts.confidence,
+        conversation_id=routed.conversation.id,
+        intent=routed.facts.intent,
+        confidence=routed.facts.confidence,
         nlu_backend=VOICE_BACKEND,
         rule_id=decision.rule_id,
         ruleset_version=rt.ruleset.version,
         safety_override=decision.safety_override,
         outcome=decision.outcome.value,
-        queue=queue,
+        queue=routed.queue,
         priority=decision.priority.value,
         flags=list(understanding.flags),
         cues=[cue.cue_id for cue in understanding.cues],
-        decided_at=now,
+        decided_at=routed.now,
     )
 
 
@@ -162,40 +158,29 @@ def _queue(decision: Decision, case: Case | None, step_queue: str | None) -> str
     return DEFAULT_QUEUE
 
 
-def _new_case(
-    session: Session,
-    rt: Runtime,
-    conversation: CallConversation,
-    facts: CallFacts,
-    understanding: Understanding,
-    decision: Decision,
-    queue: str,
-    now: datetime,
-    belongings: list[Belonging],
-) -> Case:
+def _new_case(session: Session, rt: Runtime, routed: _Routed, belongings: list[Belonging]) -> Case:
+    facts, decision, now = routed.facts, routed.decision, routed.now
     outcome = decision.outcome if decision.outcome.is_human else Outcome.ADVISOR
-    case_type = decision.case_type or DEFAULT_CASE_TYPE[outcome]
-    stage = rt.case_types[case_type].lifecycle.initial
+    case_type = rt.case_types[decision.case_type or DEFAULT_CASE_TYPE[outcome]]
     case = Case(
         reference=new_reference(rt.settings.case_reference_prefix),
-        customer_id=conversation.customer_id,
-        conversation_id=conversation.id,
-        case_type=case_type,
+        customer_id=routed.conversation.customer_id,
+        conversation_id=routed.conversation.id,
+        case_type=case_type.id,
         intent=facts.intent,
-        stage=stage,
+        stage=case_type.lifecycle.initial,
         priority=decision.priority.value,
-        flags=list(understanding.flags),
-        queue=queue,
+        flags=list(routed.understanding.flags),
+        queue=routed.queue,
         channel=Channel.VOICE.value,
-        summary=_summary(facts, understanding),
+        summary=_summary(facts, routed.understanding),
         raised_from=facts.caller,
         queued_at=now,
         created_at=now,
         updated_at=now,
     )
     reason = f"call transferred, rule {decision.rule_id}"
-    case_type_spec = rt.case_types[case_type]
-    return start_case(session, case, case_type_spec, rt.calendar, PHONEBOT, reason, now, belongings)
+    return start_case(session, case, case_type, rt.calendar, PHONEBOT, reason, now, belongings)
 
 
 def _fold_in(
