@@ -6,7 +6,9 @@ residents whose complaint is on record: they key its reference from the phone it
 from, hear where it is, ask for a text when it moves and hang up (six steps). The rest key a
 reference we cannot find and are put through to an advisor, a case and a handoff packet
 written on the way (five steps). Transfer steps are reported on their own as well, so the
-heaviest step is never hidden in the mix.
+heaviest step is never hidden in the mix. The servers' lines are staffed around the clock (a
+copy of routing_rules with every day's hours opened), so a run after closing time measures the
+same calls rather than the out-of-hours menu.
 
 Calls start at random moments across one call's length, as real calls do, and only steps after
 that ramp are counted. The bare endpoint answers the same requests with a fixed Gather, with
@@ -26,6 +28,7 @@ import argparse
 import http.client
 import json
 import random
+import shutil
 import statistics
 import sys
 import threading
@@ -38,7 +41,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
+import yaml
 from sqlmodel import Session
 from twilio.request_validator import RequestValidator
 
@@ -46,10 +51,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app
 from app.ivr.twiml_reader import read_twiml
+from app.lifecycle.types import CALENDAR_FILE, WEEKDAYS
 from app.models import Customer
 from app.runtime import Runtime
 from bench.sms_webhook_bench import (
     PUBLIC,
+    REPO,
     Server,
     both_servers,
     median_of_rounds,
@@ -190,11 +197,23 @@ def seed_complaints(database_url: str) -> list[Complaint]:
     return complaints
 
 
-def server_env(database_url: str) -> dict[str, str]:
+def staffed_rules(into: Path) -> Path:
+    """The routing rules with the phone lines staffed around the clock, so a run measures the
+    same calls at any hour (out of hours, callers are offered a message or a callback instead).
+    Bank holidays stay closed: a run on one stops with a message rather than measure another
+    path."""
+    rules = into / "routing_rules"
+    shutil.copytree(REPO / "routing_rules", rules)
+    hours = {day: "00:00-23:59" for day in WEEKDAYS}
+    (rules / CALENDAR_FILE).write_text(yaml.safe_dump({"calendar": {"opening_hours": hours}}))
+    return rules
+
+
+def server_env(database_url: str, rules: Path) -> dict[str, str]:
     return {"DATABASE_URL": database_url, "SECRET_KEY": "bench",
             "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
             "PUBLIC_BASE_URL": PUBLIC, "LOG_LEVEL": "WARNING",
-            "FRONTDOOR_ENV": "production"}  # fmt: skip
+            "FRONTDOOR_ENV": "production", "ROUTING_RULES_DIR": str(rules)}  # fmt: skip
 
 
 def measure_rounds(
@@ -207,7 +226,10 @@ def measure_rounds(
     for _ in range(args.rounds):
         for name, server in servers.items():
             run = partial(measure, server.port, complaints, args.callers, args.pace, args.seconds)
-            rounds[name].append(server.costed(run))
+            figures = server.costed(run)
+            if name != "bare" and not figures["transfers"]:
+                raise SystemExit(f"{name}: nobody was put through; were the lines closed?")
+            rounds[name].append(figures)
     return rounds
 
 
@@ -218,9 +240,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with temporary_postgres("frontdoor_bench_ivr") as database_url:
+    with temporary_postgres("frontdoor_bench_ivr") as database_url, TemporaryDirectory() as tmp:
         complaints = seed_complaints(database_url)
-        with both_servers(server_env(database_url)) as servers:
+        with both_servers(server_env(database_url, staffed_rules(Path(tmp)))) as servers:
             rounds = measure_rounds(servers, complaints, args)
     results = {name: median_of_rounds(measured) for name, measured in rounds.items()}
     offered = f"{args.callers} callers, a step every {args.pace}s each, {args.rounds} rounds"

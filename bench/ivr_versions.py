@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.ivr_step_bench import measure_rounds, seed_complaints, server_env
+from bench.ivr_step_bench import measure_rounds, seed_complaints, server_env, staffed_rules
 from bench.sms_webhook_bench import REPO, Server, median_of_rounds, serve
 from tests.databases import temporary_postgres
 
@@ -51,10 +51,11 @@ def main() -> None:
     versions = dict(v.split("=", 1) for v in args.versions)
     with temporary_postgres("frontdoor_bench_versions") as database_url, ExitStack() as stack:
         complaints = seed_complaints(database_url)
+        rules = staffed_rules(Path(stack.enter_context(tempfile.TemporaryDirectory())))
         servers = {}
         for name, revision in versions.items():
             checkout = stack.enter_context(worktree(revision))
-            process, port = serve("app:create_app()", server_env(database_url), checkout)
+            process, port = serve("app:create_app()", server_env(database_url, rules), checkout)
             stack.callback(process.wait, 30)
             stack.callback(process.terminate)
             servers[name] = Server(port, process.pid)
