@@ -16,9 +16,9 @@ from sqlmodel import Session
 from app.audit import record_flags_set
 from app.cases import new_reference, open_case_types, start_case
 from app.ivr.call_store import CallConversation
-from app.models import Case, Handoff, RoutingDecision
+from app.models import Case, Handoff
 from app.pipeline.act import DEFAULT_CASE_TYPE
-from app.pipeline.decide import Decision, decide, routing_context
+from app.pipeline.decide import Decision, decide, decision_record, routing_context
 from app.pipeline.understand import Understanding
 from app.row_family import UNLINKED, Belonging
 from app.runtime import Runtime
@@ -79,7 +79,10 @@ def hand_over(
     decision = decide(rt.ruleset, ctx, understanding)
     chosen = _queue(decision, case, queue)
     routed = _Routed(conversation, facts, understanding, decision, chosen, now)
-    handoff, record = _packet(routed), _decision_record(rt, routed)
+    record = decision_record(
+        decision, understanding, rt.ruleset.version, chosen, now, conversation.id
+    )
+    handoff = _packet(routed)
     if case is None:
         # The case, its packet and the decision go in together; the handoff gets its id there.
         case = _new_case(session, rt, routed, [Belonging(handoff), Belonging(record)])
@@ -121,26 +124,6 @@ def _packet(routed: _Routed) -> Handoff:
         transcript=list(facts.transcript),
         summary=_summary(facts, understanding),
         created_at=routed.now,
-    )
-
-
-def _decision_record(rt: Runtime, routed: _Routed) -> RoutingDecision:
-    """The routing decision, recorded as on every channel."""
-    decision, understanding = routed.decision, routed.understanding
-    return RoutingDecision(
-        conversation_id=routed.conversation.id,
-        intent=routed.facts.intent,
-        confidence=routed.facts.confidence,
-        nlu_backend=VOICE_BACKEND,
-        rule_id=decision.rule_id,
-        ruleset_version=rt.ruleset.version,
-        safety_override=decision.safety_override,
-        outcome=decision.outcome.value,
-        queue=routed.queue,
-        priority=decision.priority.value,
-        flags=list(understanding.flags),
-        cues=[cue.cue_id for cue in understanding.cues],
-        decided_at=routed.now,
     )
 
 

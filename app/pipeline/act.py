@@ -12,14 +12,14 @@ from sqlmodel import Session, select
 
 from app.audit import record, record_flags_set
 from app.cases import new_reference, start_case
-from app.models import Case, Conversation, Message, OutboxMessage, RoutingDecision
+from app.models import Case, Conversation, Message, OutboxMessage
 from app.pipeline.answers import (
     ANSWER_PROVIDERS,
     DEFAULT_REPLIES,
     AnswerContext,
     render_reply,
 )
-from app.pipeline.decide import Decision
+from app.pipeline.decide import Decision, decision_record
 from app.pipeline.understand import Understanding
 from app.runtime import Runtime
 from app.vocabulary import Outcome, Priority
@@ -60,23 +60,10 @@ def act(
     if decision.outcome is not Outcome.ANSWER:
         case = _case_for(session, rt, message, conversation, understanding, decision, now)
     reply = compose_reply(session, rt, decision, understanding, case, conversation, now, message)
-    routing_decision = RoutingDecision(
-        message_id=message.id,
-        conversation_id=conversation.id,
-        case_id=case.id if case else None,
-        intent=understanding.nlu.intent,
-        confidence=understanding.nlu.confidence,
-        nlu_backend=understanding.nlu.backend,
-        rule_id=decision.rule_id,
-        ruleset_version=rt.ruleset.version,
-        safety_override=decision.safety_override,
-        outcome=decision.outcome.value,
-        queue=decision.queue,
-        priority=decision.priority.value,
-        flags=list(understanding.flags),
-        cues=[cue.cue_id for cue in understanding.cues],
-        decided_at=now,
-    )
+    routing_decision = decision_record(
+        decision, understanding, rt.ruleset.version, decision.queue, now, conversation.id,
+        message_id=message.id, case_id=case.id if case else None,
+    )  # fmt: skip
     session.add(routing_decision)
     outbox = None
     if conversation.advisor_id is None:

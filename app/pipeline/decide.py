@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.calendar import CouncilCalendar
+from app.models import RoutingDecision
 from app.pipeline.understand import Understanding
 from app.routing.rules import RoutingContext, Ruleset
 from app.vocabulary import Channel, Outcome, Priority, flag_name
@@ -74,4 +75,35 @@ def decide(ruleset: Ruleset, ctx: RoutingContext, understanding: Understanding) 
         reply=None if override else action.reply,
         safety_override=override,
         context=ctx,
+    )
+
+
+def decision_record(
+    decision: Decision,
+    understanding: Understanding,
+    ruleset_version: str,
+    queue: str | None,
+    at: datetime,
+    conversation_id: int | None,
+    message_id: int | None = None,
+    case_id: int | None = None,
+) -> RoutingDecision:
+    """The decision as every channel records it: what was understood, the rule that decided and
+    where the resident went (`queue`, which a call's menu path may have chosen)."""
+    return RoutingDecision(
+        message_id=message_id,
+        conversation_id=conversation_id,
+        case_id=case_id,
+        intent=understanding.nlu.intent,
+        confidence=understanding.nlu.confidence,
+        nlu_backend=understanding.nlu.backend,
+        rule_id=decision.rule_id,
+        ruleset_version=ruleset_version,
+        safety_override=decision.safety_override,
+        outcome=decision.outcome.value,
+        queue=queue,
+        priority=decision.priority.value,
+        flags=list(understanding.flags),
+        cues=[cue.cue_id for cue in understanding.cues],
+        decided_at=at,
     )
