@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import phonenumbers
 
@@ -17,8 +18,13 @@ class InvalidContactPointError(ValueError):
     """An address that cannot be a phone number, email or postcode."""
 
 
+@lru_cache(maxsize=4096)
 def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
-    """E.164 form of a phone number: `07700 900123` -> `+447700900123`."""
+    """E.164 form of a phone number: `07700 900123` -> `+447700900123`.
+
+    Cached: every webhook of a call or a text thread brings the same From, and parsing it is a
+    good part of the webhook's own work. Invalid input raises and so is never cached.
+    """
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:

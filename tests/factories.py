@@ -19,6 +19,12 @@ from app.runtime import Runtime
 from app.vocabulary import Channel
 
 
+def saved_id(case: Case) -> int:
+    """The id of a case that is in the database."""
+    assert case.id is not None, "the case was never saved"
+    return case.id
+
+
 def inbound(
     text: str,
     channel: Channel = Channel.WEB,

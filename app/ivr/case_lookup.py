@@ -6,8 +6,10 @@ or keyed). An unknown reference and a wrong postcode sound exactly the same.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.contact_points import DEFAULT_REGION
 from app.lifecycle.notify import subscribe
@@ -29,6 +31,7 @@ def verified_case(
     return case if customer is not None and customer.postcode == answer else None
 
 
+@lru_cache(maxsize=4096)
 def is_mobile(number: str) -> bool:
     """Whether texts can reach it. Ofcom's drama range (07700 900xxx), which phonenumbers calls
     invalid, counts as mobile by its 07 prefix, so demos and rehearsals work."""
@@ -46,29 +49,36 @@ def is_mobile(number: str) -> bool:
     )
 
 
-def subscribe_caller(session: Session, case: Case, caller: str | None, channel: str) -> str | None:
-    """Subscribe the verified caller to updates; the channel and address used, if any.
+def subscribe_caller(
+    session: Session, case_id: int, caller: str | None, channel: str
+) -> str | None:
+    """Subscribe the verified caller to updates; the channel used, if any.
 
-    A mobile they are calling from comes first, then the mobile or email on their record.
+    A mobile they are calling from comes first, then the mobile or email on the case's record.
     """
-    choices: list[tuple[str, str]] = []
-    if channel in ("sms", "any") and caller and is_mobile(caller):
-        choices.append(("sms", caller))
-    if case.customer_id is not None:
-        points = session.exec(
-            select(ContactPoint).where(
-                ContactPoint.customer_id == case.customer_id,
-                ContactPoint.opted_out == False,  # noqa: E712 - SQL comparison
-            )
-        ).all()
-        for point in points:
-            texts = point.kind == ContactKind.PHONE and is_mobile(point.address)
-            if texts and channel in ("sms", "any"):
-                choices.append(("sms", point.address))
-            elif point.kind == ContactKind.EMAIL and channel in ("email", "any"):
-                choices.append(("email", point.address))
-    if not choices:
+    reach = _update_address(session, case_id, caller, channel)
+    if reach is None:
         return None
-    chosen, address = choices[0]
-    subscribe(session, case, chosen, address)
+    chosen, address = reach
+    subscribe(session, case_id, chosen, address)
     return chosen
+
+
+def _update_address(
+    session: Session, case_id: int, caller: str | None, channel: str
+) -> tuple[str, str] | None:
+    texts_wanted = channel in ("sms", "any")
+    if texts_wanted and caller and is_mobile(caller):
+        return "sms", caller  # the record is not read: the phone in their hand comes first
+    points = session.exec(
+        select(ContactPoint)
+        .join(Case, col(Case.customer_id) == ContactPoint.customer_id)
+        .where(Case.id == case_id, ContactPoint.opted_out == False)  # noqa: E712 - SQL comparison
+        .order_by(col(ContactPoint.id))
+    ).all()
+    for point in points:
+        if texts_wanted and point.kind == ContactKind.PHONE and is_mobile(point.address):
+            return "sms", point.address
+        if point.kind == ContactKind.EMAIL and channel in ("email", "any"):
+            return "email", point.address
+    return None

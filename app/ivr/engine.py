@@ -314,6 +314,7 @@ class CallWalker:
         case = verified_case(self.session, reference, self.caller, answer) if reference else None
         if case is not None:
             self.state.case_reference = case.reference
+            self.state.case_id = case.id
             self._verified = case
             if self.conversation.customer_id is None:
                 self.conversation.customer_id = case.customer_id
@@ -335,8 +336,14 @@ class CallWalker:
         return self._verified
 
     def _subscribe(self, step: SubscribeStep) -> None:
-        case = self._case()
-        chosen = subscribe_caller(self.session, case, self.caller, step.channel) if case else None
+        case_id = self.state.case_id
+        if case_id is None and (case := self._case()) is not None:
+            case_id = case.id  # a call verified before case_id was remembered
+        chosen = (
+            subscribe_caller(self.session, case_id, self.caller, step.channel)
+            if case_id is not None
+            else None
+        )
         self._say(prompts.subscribed(chosen))
 
     def _transfer(self, step: TransferStep) -> None:

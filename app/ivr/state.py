@@ -39,6 +39,7 @@ class CallState(BaseModel):
     flags: list[str] = Field(default_factory=list)
     verification_asked: bool = False
     case_reference: str | None = None  # set only once the caller is verified for it
+    case_id: int | None = None  # that case's id, so later steps need not look it up again
     ended: bool = False
     call_status: str | None = None
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, col, select
 
 from app import audit
 from app.calendar import CouncilCalendar
-from app.db import upsert_insert
 from app.lifecycle import clocks
 from app.lifecycle.types import CaseTypeDirectory
 from app.lifecycle.wording import when_due, where_it_is
@@ -128,21 +130,36 @@ def notify_stage_change(
     return outbox_ids
 
 
-def subscribe(session: Session, case: Case, channel: str, address: str) -> bool:
-    """Add a subscription, or switch an existing one back on; True if it is new.
+def _subscribe_statement(dialect_insert: Any) -> Insert:
+    table = NotificationSubscription.__table__  # type: ignore[attr-defined]
+    statement: Insert = (
+        dialect_insert(table)
+        .values(
+            case_id=bindparam("on_case"),
+            channel=bindparam("by"),
+            address=bindparam("to"),
+            active=True,
+            created_at=bindparam("at"),
+        )
+        .on_conflict_do_update(
+            index_elements=["case_id", "channel", "address"], set_={"active": True}
+        )
+    )
+    return statement
+
+
+# Built once: a caller asking for texts is mid-call, and this is one statement of their step.
+_SUBSCRIBE = {
+    "postgresql": _subscribe_statement(postgresql.insert),
+    "sqlite": _subscribe_statement(sqlite.insert),
+}
+
+
+def subscribe(session: Session, case_id: int, channel: str, address: str) -> None:
+    """Add a subscription, or switch an existing one back on.
 
     An upsert, so two requests subscribing the same address at once (a call and a text, say)
     both succeed and leave one row.
     """
-    table = NotificationSubscription.__table__  # type: ignore[attr-defined]
-    matches = (table.c.case_id == case.id, table.c.channel == channel, table.c.address == address)
-    added = session.execute(
-        upsert_insert(session)(table)
-        .values(case_id=case.id, channel=channel, address=address, active=True, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["case_id", "channel", "address"])
-        .returning(table.c.id)
-    ).first()
-    if added is not None:
-        return True
-    session.execute(update(table).where(*matches).values(active=True))
-    return False
+    statement = _SUBSCRIBE[session.get_bind().dialect.name]
+    session.execute(statement, {"on_case": case_id, "by": channel, "to": address, "at": utcnow()})

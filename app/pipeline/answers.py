@@ -118,7 +118,8 @@ def subscribe_updates(ctx: AnswerContext) -> str:
             "address to send updates to."
         )
     channel = "sms" if kind == ContactKind.PHONE.value else "email"
-    subscribe(ctx.session, found.case, channel, address)
+    assert found.case.id is not None  # a case found in the database
+    subscribe(ctx.session, found.case.id, channel, address)
     means = "text this number" if channel == "sms" else "email this address"
     return f"Done. We will {means} when {found.case.reference} moves to its next stage."
 

@@ -12,7 +12,7 @@ from app.migrate import upgrade
 from app.models import AuditEvent
 from app.runtime import build_runtime
 from tests.cli.test_commands import run
-from tests.factories import open_test_case
+from tests.factories import open_test_case, saved_id
 
 
 def test_show_and_move_a_case(tmp_path: Path) -> None:
@@ -21,7 +21,7 @@ def test_show_and_move_a_case(tmp_path: Path) -> None:
     rt = build_runtime(load_settings(env))
     with Session(rt.engine, expire_on_commit=False) as session:
         case = open_test_case(rt, session, flags=["domestic_abuse"])
-        subscribe(session, case, "email", "safe@example.com")
+        subscribe(session, saved_id(case), "email", "safe@example.com")
         session.commit()
 
     refused = run("case", "move", case.reference, "stage2", "--reason", "skip ahead", env=env)

@@ -14,7 +14,7 @@ from app.lifecycle.notify import subscribe
 from app.lifecycle.stages import move_case
 from app.models import Case, OutboxMessage, utcnow
 from app.runtime import Runtime, build_runtime
-from tests.factories import open_test_case
+from tests.factories import open_test_case, saved_id
 from tests.jobs.workers import free_port, kill, start_redis, start_worker, stop, wait_for
 from tests.twilio_api import TwilioApi, settings
 
@@ -35,7 +35,7 @@ def _subscribed_cases(rt: Runtime, session: Session, count: int) -> list[int]:
     cases = []
     for i in range(count):
         case = open_test_case(rt, session)
-        subscribe(session, case, "sms", f"+4477009{i:05d}")
+        subscribe(session, saved_id(case), "sms", f"+4477009{i:05d}")
         cases.append(case.id or 0)
     session.commit()
     return cases

@@ -12,7 +12,7 @@ from app.lifecycle.notify import subscribe
 from app.lifecycle.stages import move_case
 from app.models import AuditEvent, Case, NotificationSubscription, OutboxMessage, SafeContact
 from app.runtime import Runtime, build_runtime
-from tests.factories import open_test_case
+from tests.factories import open_test_case, saved_id
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -31,12 +31,11 @@ def _rows(session: Session) -> list[OutboxMessage]:
 
 def test_one_message_per_subscription_per_stage_change(rt: Runtime, session: Session) -> None:
     case = open_test_case(rt, session, now=NOON)
-    subscribe(session, case, "sms", "+447700900101")
-    subscribe(session, case, "email", "doris@example.com")
-    assert (
-        subscribe(session, case, "sms", "+447700900101") is False
-    )  # asking twice is one subscription
+    subscribe(session, saved_id(case), "sms", "+447700900101")
+    subscribe(session, saved_id(case), "email", "doris@example.com")
+    subscribe(session, saved_id(case), "sms", "+447700900101")  # asking twice is one subscription
     session.commit()
+    assert len(session.exec(select(NotificationSubscription)).all()) == 2
     for stage in ("acknowledged", "investigating", "stage1_response"):
         assert len(_move(rt, session, case, stage)) == 2
     rows = _rows(session)
@@ -59,7 +58,7 @@ def test_domestic_abuse_without_a_preference_sends_nothing_and_says_why(
     rt: Runtime, session: Session
 ) -> None:
     case = open_test_case(rt, session, now=NOON, flags=["domestic_abuse"])
-    subscribe(session, case, "sms", "+447700900202")
+    subscribe(session, saved_id(case), "sms", "+447700900202")
     session.commit()
     assert _move(rt, session, case, "acknowledged") == ()
     withheld = session.exec(
@@ -70,8 +69,8 @@ def test_domestic_abuse_without_a_preference_sends_nothing_and_says_why(
 
 def test_only_a_channel_marked_safe_is_used(rt: Runtime, session: Session) -> None:
     case = open_test_case(rt, session, now=NOON, flags=["domestic_abuse", "children"])
-    subscribe(session, case, "sms", "+447700900202")
-    subscribe(session, case, "email", "safe@example.com")
+    subscribe(session, saved_id(case), "sms", "+447700900202")
+    subscribe(session, saved_id(case), "email", "safe@example.com")
     session.add(
         SafeContact(case_id=case.id or 0, allow_email=True, allow_sms=False, recorded_by="advisor")
     )
@@ -84,7 +83,7 @@ def test_only_a_channel_marked_safe_is_used(rt: Runtime, session: Session) -> No
 
 def test_outside_the_safe_time_the_message_waits_for_it(rt: Runtime, session: Session) -> None:
     case = open_test_case(rt, session, now=NOON, flags=["domestic_abuse"])
-    subscribe(session, case, "sms", "+447700900202")
+    subscribe(session, saved_id(case), "sms", "+447700900202")
     preference = SafeContact(case_id=case.id or 0, allow_sms=True, recorded_by="advisor")
     preference.safe_from, preference.safe_until = time(14, 0), time(16, 0)
     session.add(preference)
@@ -102,13 +101,14 @@ def test_subscribing_twice_at_once_succeeds_for_both_and_keeps_one_row(pg_url: s
     with Session(rt.engine, expire_on_commit=False) as setup:
         case = open_test_case(rt, setup, now=NOON)
     first = Session(rt.engine, expire_on_commit=False)
-    assert subscribe(first, case, "sms", "+447700900101") is True  # holds the row, uncommitted
-    results: list[bool] = []
+    subscribe(first, saved_id(case), "sms", "+447700900101")  # holds the row, uncommitted
+    results: list[str] = []
 
     def second() -> None:
         with Session(rt.engine, expire_on_commit=False) as other:
-            results.append(subscribe(other, case, "sms", "+447700900101"))
+            subscribe(other, saved_id(case), "sms", "+447700900101")
             other.commit()
+            results.append("subscribed")
 
     racer = threading.Thread(target=second)
     racer.start()
@@ -117,7 +117,7 @@ def test_subscribing_twice_at_once_succeeds_for_both_and_keeps_one_row(pg_url: s
     first.commit()
     first.close()
     racer.join(timeout=10)
-    assert results == [False]
+    assert results == ["subscribed"]
     with Session(rt.engine) as check:
         rows = check.exec(select(NotificationSubscription)).all()
         assert [(row.case_id, row.active) for row in rows] == [(case.id, True)]
@@ -128,13 +128,14 @@ def test_subscribing_again_switches_a_stopped_subscription_back_on(
     rt: Runtime, session: Session
 ) -> None:
     case = open_test_case(rt, session, now=NOON)
-    assert subscribe(session, case, "sms", "+447700900101") is True
+    subscribe(session, saved_id(case), "sms", "+447700900101")
     session.commit()
     row = session.exec(select(NotificationSubscription)).one()
     row.active = False
     session.add(row)
     session.commit()
-    assert subscribe(session, case, "sms", "+447700900101") is False
+    subscribe(session, saved_id(case), "sms", "+447700900101")
     session.commit()
     session.refresh(row)
     assert row.active is True
+    assert len(session.exec(select(NotificationSubscription)).all()) == 1

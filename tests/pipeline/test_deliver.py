@@ -15,7 +15,7 @@ from app.lifecycle.stages import move_case
 from app.models import ContactKind, ContactPoint, Customer, OutboxMessage, SafeContact, utcnow
 from app.pipeline.deliver import claim, deliver
 from app.runtime import Runtime, build_runtime
-from tests.factories import open_test_case
+from tests.factories import open_test_case, saved_id
 from tests.twilio_api import TwilioApi, settings
 
 DORIS_MOBILE, DORIS_LANDLINE_SMS = "+447700900101", "+447700900102"
@@ -44,7 +44,7 @@ def _case_with_subscription(rt: Runtime, session: Session, flags: list[str] | No
         )
     session.commit()
     case = open_test_case(rt, session, customer_id=doris.id, flags=flags)
-    subscribe(session, case, "sms", DORIS_MOBILE)
+    subscribe(session, saved_id(case), "sms", DORIS_MOBILE)
     moved = move_case(
         session, rt.case_types, rt.calendar, case, "acknowledged", "advisor", "t", utcnow()
     )
@@ -93,7 +93,7 @@ def test_a_preference_withdrawn_after_queueing_cancels_the_send(
         case = open_test_case(sms_rt, session, customer_id=doris.id, flags=case_flags)
         preference = SafeContact(case_id=case.id or 0, allow_sms=True, recorded_by="advisor")
         session.add(preference)
-        subscribe(session, case, "sms", DORIS_LANDLINE_SMS)
+        subscribe(session, saved_id(case), "sms", DORIS_LANDLINE_SMS)
         session.commit()
         moved = move_case(
             session, sms_rt.case_types, sms_rt.calendar, case, "acknowledged", "a", "t", utcnow()
@@ -122,7 +122,7 @@ def test_a_row_waiting_for_a_safe_time_is_not_sent_early(sms_rt: Runtime, api: T
             case_id=case.id or 0, allow_sms=True, safe_from=start, safe_until=end, recorded_by="a"
         )
         session.add(preference)
-        subscribe(session, case, "sms", DORIS_LANDLINE_SMS)
+        subscribe(session, saved_id(case), "sms", DORIS_LANDLINE_SMS)
         session.commit()
         moved = move_case(
             session, sms_rt.case_types, sms_rt.calendar, case, "acknowledged", "a", "t", utcnow()

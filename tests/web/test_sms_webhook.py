@@ -30,7 +30,7 @@ from app.models import (
     OutboxMessage,
 )
 from app.runtime import Runtime
-from tests.factories import seed_demo
+from tests.factories import saved_id, seed_demo
 from tests.twilio_api import AUTH_TOKEN, TwilioApi, settings
 
 RESIDENT, COUNCIL = "+447700900123", "+447700900000"
@@ -229,7 +229,7 @@ def test_stop_opts_out_and_a_later_notification_falls_back(live: Live) -> None:
     rt = live.rt
     with Session(rt.engine, expire_on_commit=False) as session:
         case = open_test_case(rt, session, customer_id=doris.id)
-        subscribe(session, case, "sms", number)
+        subscribe(session, saved_id(case), "sms", number)
         moved = move_case(
             session, rt.case_types, rt.calendar, case, "acknowledged", "a", "t", utcnow()
         )
