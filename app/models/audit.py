@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel
 
-from app.models.types import JSONType, UTCDateTime, utcnow
+from app.models.types import JSONType, UTCDateTime, empty_dict, utcnow
 
 
 class AuditEvent(SQLModel, table=True):
@@ -21,4 +21,4 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=60, index=True)
     subject_type: str = Field(max_length=40)
     subject_id: int | None = None
-    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    detail: dict[str, Any] = Field(default_factory=empty_dict, sa_type=JSONType)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.types import JSONType, UTCDateTime, utcnow
+from app.models.types import JSONType, UTCDateTime, empty_dict, empty_list, utcnow
 
 
 class CallStep(SQLModel, table=True):
@@ -43,8 +43,8 @@ class Handoff(SQLModel, table=True):
     rule_id: str = Field(max_length=120)
     intent: str | None = Field(default=None, max_length=60)
     confidence: float | None = None
-    gathered: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
-    flags: list[str] = Field(default_factory=list, sa_type=JSONType)
-    transcript: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
+    gathered: dict[str, Any] = Field(default_factory=empty_dict, sa_type=JSONType)
+    flags: list[str] = Field(default_factory=empty_list, sa_type=JSONType)
+    transcript: list[dict[str, Any]] = Field(default_factory=empty_list, sa_type=JSONType)
     summary: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from app.models.types import JSONType, UTCDateTime, utcnow
+from app.models.types import JSONType, UTCDateTime, empty_list, utcnow
 
 
 class Case(SQLModel, table=True):
@@ -21,13 +21,13 @@ class Case(SQLModel, table=True):
     status: str = Field(default="open", max_length=20, index=True)  # open | closed
     stage: str = Field(max_length=40)
     priority: str = Field(default="normal", max_length=20)
-    flags: list[str] = Field(default_factory=list, sa_type=JSONType)
+    flags: list[str] = Field(default_factory=empty_list, sa_type=JSONType)
     queue: str | None = Field(default=None, max_length=60, index=True)
     advisor_id: int | None = Field(default=None, foreign_key="advisor.id", index=True)
     channel: str = Field(max_length=20)
     summary: str = ""
     # Photos and files residents sent (MMS media URLs), kept with the case.
-    attachments: list[str] = Field(default_factory=list, sa_type=JSONType)
+    attachments: list[str] = Field(default_factory=empty_list, sa_type=JSONType)
     # The phone number or email the case was raised from: one way a resident can verify.
     raised_from: str | None = Field(default=None, max_length=320)
     # Partners see a case only once the resident has agreed to share it.

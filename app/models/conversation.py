@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.types import JSONType, UTCDateTime, utcnow
+from app.models.types import JSONType, UTCDateTime, empty_dict, empty_list, utcnow
 
 
 class Conversation(SQLModel, table=True):
@@ -24,7 +24,7 @@ class Conversation(SQLModel, table=True):
     # A From number or address is a hint; only an explicit check sets this.
     identity_verified: bool = False
     advisor_id: int | None = Field(default=None, foreign_key="advisor.id")
-    state: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    state: dict[str, Any] = Field(default_factory=empty_dict, sa_type=JSONType)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_activity_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -42,9 +42,9 @@ class Message(SQLModel, table=True):
     from_address: str | None = Field(default=None, max_length=320)
     to_address: str | None = Field(default=None, max_length=320)
     body: str
-    media: list[str] = Field(default_factory=list, sa_type=JSONType)
+    media: list[str] = Field(default_factory=empty_list, sa_type=JSONType)
     # What the resident told us about themselves alongside the message (name, postcode).
-    hints: dict[str, str] = Field(default_factory=dict, sa_type=JSONType)
+    hints: dict[str, str] = Field(default_factory=empty_dict, sa_type=JSONType)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     processed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     # Outbound only: the channel's delivery report (queued, sent, delivered, failed, ...).

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from app.models.types import JSONType, UTCDateTime, utcnow
+from app.models.types import JSONType, UTCDateTime, empty_list, utcnow
 
 
 class RoutingDecision(SQLModel, table=True):
@@ -27,6 +27,6 @@ class RoutingDecision(SQLModel, table=True):
     outcome: str = Field(max_length=20)
     queue: str | None = Field(default=None, max_length=60)
     priority: str = Field(max_length=20)
-    flags: list[str] = Field(default_factory=list, sa_type=JSONType)
-    cues: list[str] = Field(default_factory=list, sa_type=JSONType)
+    flags: list[str] = Field(default_factory=empty_list, sa_type=JSONType)
+    cues: list[str] = Field(default_factory=empty_list, sa_type=JSONType)
     decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

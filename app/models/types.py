@@ -35,6 +35,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         return moment.astimezone(UTC)
 
 
+def empty_list() -> list[Any]:
+    """A new empty list: the default for list columns, rather than the builtin `list`.
+
+    SQLModel asks pydantic, on every construction of a table model, whether each default
+    factory takes the validated data; pydantic answers with inspect.signature, which for a
+    builtin parses its text signature: about 0.15 ms a field, and garbage for the cyclic GC.
+    For a plain function it costs a few microseconds. (pydantic/pydantic#13376 is the same
+    cost on private attributes.)
+    """
+    return []
+
+
+def empty_dict() -> dict[str, Any]:
+    """A new empty dict, for the same reason as `empty_list`."""
+    return {}
+
+
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)

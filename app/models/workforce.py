@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from app.models.types import JSONType, UTCDateTime, utcnow
+from app.models.types import JSONType, UTCDateTime, empty_dict, empty_list, utcnow
 
 
 class Queue(SQLModel, table=True):
@@ -16,7 +16,7 @@ class Queue(SQLModel, table=True):
     key: str = Field(max_length=60, unique=True)
     title: str = Field(max_length=200)
     kind: str = Field(max_length=20)  # council | partner
-    skills: list[str] = Field(default_factory=list, sa_type=JSONType)
+    skills: list[str] = Field(default_factory=empty_list, sa_type=JSONType)
 
 
 class Advisor(SQLModel, table=True):
@@ -25,10 +25,10 @@ class Advisor(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     email: str = Field(max_length=320, unique=True)
-    skills: list[str] = Field(default_factory=list, sa_type=JSONType)
+    skills: list[str] = Field(default_factory=empty_list, sa_type=JSONType)
     languages: list[str] = Field(default_factory=lambda: ["en"], sa_type=JSONType)
     # Concurrent cases per channel, e.g. {"web": 3, "voice": 1}.
-    capacity: dict[str, int] = Field(default_factory=dict, sa_type=JSONType)
+    capacity: dict[str, int] = Field(default_factory=empty_dict, sa_type=JSONType)
     available: bool = False
     available_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_assigned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
