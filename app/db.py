@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,11 +10,20 @@ from typing import Any
 from sqlalchemy import Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlmodel import Session, create_engine
 
+PING_IDLE_AFTER = 1.0  # seconds a pooled connection may sit unused before it is checked
+_IDLE_SINCE = "frontdoor_idle_since"
 
-def build_engine(database_url: str) -> Engine:
-    """An engine for `database_url`; SQLite gets foreign keys, WAL and a busy timeout."""
+
+def build_engine(database_url: str, ping_idle_after: float = PING_IDLE_AFTER) -> Engine:
+    """An engine for `database_url`; SQLite gets foreign keys, WAL and a busy timeout.
+
+    PostgreSQL connections are checked before use only once they have sat idle for
+    `ping_idle_after` seconds (see `_ping_when_idle`).
+    """
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
@@ -23,7 +33,37 @@ def build_engine(database_url: str) -> Engine:
         return engine
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_size=10, max_overflow=10)
+    _ping_when_idle(engine, ping_idle_after)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, after: float) -> None:
+    """Check a pooled connection before lending it out, but only if it has sat idle.
+
+    SQLAlchemy's pool_pre_ping checks every checkout: a round trip on every request, and on a
+    call a fifth of each step's. A connection that answered a moment ago is alive unless the
+    server went down in that moment, and then the request fails and the pool discards every
+    older connection. One left idle (a server restart, an idle timeout, a dropped socket) is
+    pinged and, if dead, replaced before anyone sees it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(
+        dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: PoolProxiedConnection
+    ) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < after:
+            return  # just connected, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            # The pool discards this connection and checks out another (a fresh one if need be).
+            raise DisconnectionError("a pooled connection had gone while idle") from exc
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
