@@ -9,18 +9,22 @@ from __future__ import annotations
 from functools import lru_cache
 
 import phonenumbers
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.contact_points import DEFAULT_REGION
 from app.lifecycle.notify import subscribe
 from app.models import Case, ContactKind, ContactPoint, Customer
 
+# Built once: every caller who gives a reference is looked up by it.
+_BY_REFERENCE = select(Case).where(Case.reference == bindparam("reference"))
+
 
 def verified_case(
     session: Session, reference: str, caller: str | None, answer: str | None
 ) -> Case | None:
     """The case, if the caller proved it is theirs; else None, whatever the reason."""
-    case = session.exec(select(Case).where(Case.reference == reference)).first()
+    case = session.exec(_BY_REFERENCE, params={"reference": reference}).first()
     if case is None:
         return None
     if case.raised_from and case.raised_from in (caller, answer):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.calendar import CouncilCalendar
@@ -25,11 +26,15 @@ def due_on(clock: CaseClock, calendar: CouncilCalendar) -> date | None:
     )
 
 
+# Built once: every status a resident asks for, on any channel, reads the running clocks.
+_RUNNING = select(CaseClock).where(
+    CaseClock.case_id == bindparam("of_case"), col(CaseClock.stopped_at).is_(None)
+)
+
+
 def running(session: Session, case_id: int) -> list[CaseClock]:
     """The case's clocks that have not stopped, earliest due first."""
-    clocks = session.exec(
-        select(CaseClock).where(CaseClock.case_id == case_id, col(CaseClock.stopped_at).is_(None))
-    ).all()
+    clocks = session.exec(_RUNNING, params={"of_case": case_id}).all()
     return sorted(clocks, key=lambda c: (c.due_on or date.max, c.id or 0))
 
 
