@@ -1,25 +1,31 @@
 """Benchmark IVR step latency on loopback, against PostgreSQL, beside a bare endpoint.
 
-Simulated callers ring the strategy's complaint line through the signed voice webhooks, one
-step every `--pace` seconds. Half the calls (at random, the same for both servers) are from
-residents whose complaint is on record: they key its reference from the phone it was raised
-from, hear where it is, ask for a text when it moves and hang up (six steps). The rest key a
-reference we cannot find and are put through to an advisor, a case and a handoff packet
+Simulated callers ring the strategy's complaint line through the signed voice webhooks, a step
+every `--pace` seconds on average. Half the calls (at random, the same for both servers) are
+from residents whose complaint is on record: they key its reference from the phone it was
+raised from, hear where it is, ask for a text when it moves and hang up (six steps). The rest
+key a reference we cannot find and are put through to an advisor, a case and a handoff packet
 written on the way (five steps). Transfer steps are reported on their own as well, so the
 heaviest step is never hidden in the mix. The servers' lines are staffed around the clock (a
 copy of routing_rules with every day's hours opened), so a run after closing time measures the
 same calls rather than the out-of-hours menu.
 
 Calls start at random moments across one call's length, as real calls do, and only steps after
-that ramp are counted. The bare endpoint answers the same requests with a fixed Gather, with
-the same gunicorn settings; the rounds alternate between the two servers, and each figure is
-the median over the rounds.
+that ramp are counted. The gap before each step varies (by --spread, half the pace either way
+by default), as a caller's listening and keying do. With fixed gaps every caller keeps the
+phase it started with, so two who happened to start a few milliseconds apart collide on every
+step of the run, and the p99 is set by that one draw of start times (runs before 2026-11-23
+evening used fixed gaps; --spread 0 repeats them).
+
+The bare endpoint answers the same requests with a fixed Gather, with the same gunicorn
+settings; the rounds alternate between the two servers, and each figure is the median over the
+rounds.
 
 A caller listens for several seconds between steps, so 20 callers at one step a second each is
 already a busy contact centre's whole phone load; --pace 0.25 is four times that.
 
-Run: .venv/bin/python bench/ivr_step_bench.py [--callers 20] [--pace 1.0] [--seconds 20]
-     [--rounds 3]
+Run: .venv/bin/python bench/ivr_step_bench.py [--callers 20] [--pace 1.0] [--spread 0.5]
+     [--seconds 20] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -116,9 +122,10 @@ def calls(complaints: list[Complaint], seed: int) -> Iterator[tuple[str, Answers
         yield self_served(chooser.choice(complaints)) if chooser.random() < 0.5 else transferred()
 
 
-def walk_calls(port: int, script: Iterator[tuple[str, Answers]], pace: float, first_at: float,
-               counted_from: float, until: float, tally: Tally) -> None:  # fmt: skip
-    """One line: call after call until `until`, one step every `pace` seconds."""
+def walk_calls(port: int, script: Iterator[tuple[str, Answers]], gaps: Iterator[float],
+               first_at: float, counted_from: float, until: float,
+               tally: Tally) -> None:  # fmt: skip
+    """One line: call after call until `until`, each step `next(gaps)` seconds after the last."""
     validator = RequestValidator(AUTH_TOKEN)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     next_at = first_at
@@ -150,7 +157,7 @@ def walk_calls(port: int, script: Iterator[tuple[str, Answers]], pace: float, fi
             if started >= counted_from:
                 ends = heard.ends if heard is not None else None
                 tally.add(took, ok, transferred=bool(ends and ends.startswith(("enqueue", "dial"))))
-            next_at += pace
+            next_at += next(gaps)
             if heard is None or heard.action is None:
                 break
             url = heard.action
@@ -161,8 +168,15 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
     return {"p50_ms": round(cuts[49] * 1000, 2), "p99_ms": round(cuts[98] * 1000, 2)}
 
 
-def measure(port: int, complaints: list[Complaint], callers: int, pace: float,
-            seconds: float) -> dict[str, float]:  # fmt: skip
+def step_gaps(pace: float, spread: float, seed: int) -> Iterator[float]:
+    """Seconds between one caller's steps: `pace` on average, `spread` of it either way."""
+    rhythm = random.Random(seed)
+    while True:
+        yield pace * rhythm.uniform(1 - spread, 1 + spread)
+
+
+def measure(port: int, complaints: list[Complaint], callers: int, pace: float, seconds: float,
+            spread: float) -> dict[str, float]:  # fmt: skip
     tally = Tally()
     ramp = pace * 6  # one call's length: by then every line is busy
     start = time.perf_counter()
@@ -171,7 +185,8 @@ def measure(port: int, complaints: list[Complaint], callers: int, pace: float,
         for line in range(callers):
             first_at = start + phases.uniform(0, ramp)
             script = calls(complaints, seed=line)
-            pool.submit(walk_calls, port, script, pace, first_at, start + ramp,
+            gaps = step_gaps(pace, spread, seed=line)
+            pool.submit(walk_calls, port, script, gaps, first_at, start + ramp,
                         start + ramp + seconds, tally)  # fmt: skip
     transfers = percentiles(tally.transfers) if len(tally.transfers) > 1 else {}
     return {**percentiles(tally.steps), "steps": len(tally.steps),
@@ -221,11 +236,12 @@ def measure_rounds(
 ) -> dict[str, list[dict[str, float]]]:
     """Each server warmed up, then measured in interleaved rounds: all meet the same machine."""
     for server in servers.values():
-        measure(server.port, complaints, args.callers, args.pace / 4, 2)
+        measure(server.port, complaints, args.callers, args.pace / 4, 2, args.spread)
     rounds: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
     for _ in range(args.rounds):
         for name, server in servers.items():
-            run = partial(measure, server.port, complaints, args.callers, args.pace, args.seconds)
+            run = partial(measure, server.port, complaints, args.callers, args.pace, args.seconds,
+                          args.spread)  # fmt: skip
             figures = server.costed(run)
             if name != "bare" and not figures["transfers"]:
                 raise SystemExit(f"{name}: nobody was put through; were the lines closed?")
@@ -237,6 +253,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--callers", type=int, default=20)
     parser.add_argument("--pace", type=float, default=1.0)
+    parser.add_argument("--spread", type=float, default=0.5)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
@@ -245,7 +262,8 @@ def main() -> None:
         with both_servers(server_env(database_url, staffed_rules(Path(tmp)))) as servers:
             rounds = measure_rounds(servers, complaints, args)
     results = {name: median_of_rounds(measured) for name, measured in rounds.items()}
-    offered = f"{args.callers} callers, a step every {args.pace}s each, {args.rounds} rounds"
+    offered = (f"{args.callers} callers, a step every {args.pace}s (±{args.spread:.0%}) each, "
+               f"{args.rounds} rounds")  # fmt: skip
     print(f"IVR step benchmark {date.today()}: {offered} (medians of the rounds)")
     for name, row in results.items():
         print(f"  {name:<10} p50 {row['p50_ms']:7.2f} ms  p99 {row['p99_ms']:7.2f} ms "

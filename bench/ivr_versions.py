@@ -6,7 +6,7 @@ checked out into a temporary worktree, served with the production gunicorn setti
 checkout's venv, and measured in interleaved rounds against the same database and calls.
 
 Run: .venv/bin/python bench/ivr_versions.py before=d57c2be after=HEAD [--rounds 4]
-     [--callers 20] [--pace 1.0] [--seconds 20]
+     [--callers 20] [--pace 1.0] [--spread 0.5] [--seconds 20]
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def main() -> None:
     parser.add_argument("versions", nargs="+", metavar="NAME=REVISION")
     parser.add_argument("--callers", type=int, default=20)
     parser.add_argument("--pace", type=float, default=1.0)
+    parser.add_argument("--spread", type=float, default=0.5)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
@@ -61,7 +62,8 @@ def main() -> None:
             servers[name] = Server(port, process.pid)
         rounds = measure_rounds(servers, complaints, args)
     print(f"IVR step benchmark by version {date.today()}: {args.callers} callers, a step every "
-          f"{args.pace}s each, {args.rounds} rounds (medians of the rounds)")  # fmt: skip
+          f"{args.pace}s (±{args.spread:.0%}) each, {args.rounds} rounds "
+          "(medians of the rounds)")  # fmt: skip
     for name, measured in rounds.items():
         row = {"transfer_p50_ms": math.nan, "transfer_p99_ms": math.nan}  # too few to tell
         row |= median_of_rounds(measured)
