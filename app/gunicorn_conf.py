@@ -1,6 +1,11 @@
 """gunicorn settings for the web: `gunicorn -c python:app.gunicorn_conf "app:create_app()"`.
 
-Threads, because a webhook spends much of its time waiting on PostgreSQL; WEB_CONCURRENCY and
+Processes more than threads: a webhook's own work is Python, which one process runs a thread
+at a time, so a call step queued behind another's transfer waits for the interpreter after
+each round trip to PostgreSQL. Two threads a worker still cover those waits. On a 2-core
+machine, 4 workers x 2 threads cut the IVR's p99 at four times a busy load from 37.6 ms to
+30.3 ms against 2 x 4, and matched it at the normal load (bench/ivr_versions.py, 2026-11-23).
+About two workers a core is the rule of thumb; each takes about 115 MB. WEB_CONCURRENCY and
 WEB_THREADS tune them. Twilio waits at most 15 seconds for a webhook, so a request that takes
 longer than `timeout` is already lost and its worker is better restarted.
 """
@@ -12,9 +17,9 @@ import os
 from typing import Any
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "4"))
+threads = int(os.environ.get("WEB_THREADS", "2"))
 timeout = 30
 # "-" logs each request to stdout; WEB_ACCESS_LOG="" turns access logs off.
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None

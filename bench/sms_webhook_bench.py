@@ -1,7 +1,7 @@
 """Benchmark the signed SMS webhook on loopback, against PostgreSQL, at a fixed offered rate.
 
-Two servers, each gunicorn with the production settings (app/gunicorn_conf.py: 2 workers x 4
-threads), measured in the same run:
+Two servers, each gunicorn with the production settings (app/gunicorn_conf.py), measured in
+the same run:
   bare       a Flask endpoint returning the same empty TwiML (bench/bare_app.py)
   frontdoor  POST /webhooks/twilio/sms: signature check, self-service forecast, the message
              stored and announced to the workers' relay in one statement on PostgreSQL
@@ -66,7 +66,7 @@ def serve(
 ) -> tuple[subprocess.Popen[bytes], int]:
     """`app` under gunicorn from `checkout` (this one unless comparing versions)."""
     port = free_port()
-    # The production settings (app/gunicorn_conf.py: 2 workers x 4 threads), minus access logs.
+    # The production settings (app/gunicorn_conf.py), minus access logs.
     command = [str(REPO / ".venv" / "bin" / "gunicorn"), "-c", "python:app.gunicorn_conf",
                "--bind", f"127.0.0.1:{port}", app]  # fmt: skip
     process = subprocess.Popen(
