@@ -249,13 +249,18 @@ def measure_rounds(
     return rounds
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def load_arguments(parser: argparse.ArgumentParser, rounds: int) -> None:
+    """The offered load and the rounds, the same for every IVR benchmark."""
     parser.add_argument("--callers", type=int, default=20)
     parser.add_argument("--pace", type=float, default=1.0)
     parser.add_argument("--spread", type=float, default=0.5)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=rounds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    load_arguments(parser, rounds=3)
     args = parser.parse_args()
     with temporary_postgres("frontdoor_bench_ivr") as database_url, TemporaryDirectory() as tmp:
         complaints = seed_complaints(database_url)

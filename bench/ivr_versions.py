@@ -23,7 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.ivr_step_bench import measure_rounds, seed_complaints, server_env, staffed_rules
+from bench.ivr_step_bench import (
+    load_arguments,
+    measure_rounds,
+    seed_complaints,
+    server_env,
+    staffed_rules,
+)
 from bench.sms_webhook_bench import REPO, Server, median_of_rounds, serve
 from tests.databases import temporary_postgres
 
@@ -43,11 +49,7 @@ def worktree(revision: str) -> Iterator[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("versions", nargs="+", metavar="NAME=REVISION")
-    parser.add_argument("--callers", type=int, default=20)
-    parser.add_argument("--pace", type=float, default=1.0)
-    parser.add_argument("--spread", type=float, default=0.5)
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--rounds", type=int, default=4)
+    load_arguments(parser, rounds=4)
     args = parser.parse_args()
     versions = dict(v.split("=", 1) for v in args.versions)
     with temporary_postgres("frontdoor_bench_versions") as database_url, ExitStack() as stack:
