@@ -35,7 +35,7 @@ from app.ivr.flows import (
     TransferStep,
 )
 from app.ivr.handoff import CallFacts, hand_over
-from app.ivr.later import case_for_later
+from app.ivr.later import case_for_later, join_case
 from app.ivr.spoken import (
     case_reference_from_keys,
     case_reference_from_speech,
@@ -183,10 +183,7 @@ class CallWalker:
         if given.recording_url is None:
             self._failed(self.state.awaiting or "", step)
             return
-        case = case_for_later(
-            self.session, self.rt, self.conversation, self.caller, step.queue, self.now,
-            recording_url=given.recording_url,
-        )  # fmt: skip
+        case = self._case_for_later(step.queue, given.recording_url)
         self.state.gathered["message_case"] = case.reference
         self.state.attempts = 0
         self._run(step.next or self.flow.spec.fallback)
@@ -238,7 +235,8 @@ class CallWalker:
         self.state.flags = sorted(set(self.state.flags) | {cue.flag.value for cue in cues})
         if not any(cue.forces_human or cue.emergency for cue in cues):
             return False
-        if any(cue.emergency for cue in cues):
+        if any(cue.emergency for cue in cues) or not self.rt.calendar.is_open(self.now):
+            # Out of hours nobody may be there to say it, so the numbers come first.
             self._say(prompts.EMERGENCY)
         self._transfer(TransferStep(kind="transfer", say=prompts.SAFETY_TRANSFER))
         return True
@@ -292,9 +290,7 @@ class CallWalker:
         if isinstance(step, CallbackStep):
             if self.caller is None:
                 return step.no_number or fallback
-            case_for_later(
-                self.session, self.rt, self.conversation, self.caller, step.queue, self.now
-            )
+            self._case_for_later(step.queue)
             return step.next or fallback
         if isinstance(step, TransferStep):
             self._transfer(step)
@@ -335,6 +331,14 @@ class CallWalker:
         ).first()
         return self._verified
 
+    def _case_for_later(self, queue: str, recording_url: str | None = None) -> Case:
+        """A message or callback request: on the case a closed-lines transfer raised, if any."""
+        if self.state.handoff_case_id is not None:
+            return join_case(self.session, self.state.handoff_case_id, recording_url)
+        return case_for_later(
+            self.session, self.rt, self.conversation, self.caller, queue, self.now, recording_url
+        )
+
     def _subscribe(self, step: SubscribeStep) -> None:
         case_id = self.state.case_id
         if case_id is None and (case := self._case()) is not None:
@@ -357,19 +361,37 @@ class CallWalker:
         transfer = hand_over(
             self.session, self.rt, self.conversation, facts, self._case(), self.now, step.queue
         )
-        title = self.rt.queues[transfer.queue].title
-        self._say(step.say.format(queue=title))
-        self.state.ended = True
+        self.state.handoff_case_id = transfer.case.id
+        queue = self.rt.queues[transfer.queue]
+        lines_open = self.rt.calendar.is_open(self.now)
+        answered = lines_open or queue.out_of_hours_number is not None
         log.info(
-            "call.transferred",
+            "call.transferred" if answered else "call.transfer_closed",
             queue=transfer.queue,
             rule=transfer.decision.rule_id,
             case_id=transfer.case.id,
             handoff_id=transfer.handoff.id,
         )
+        if not answered:
+            # An unstaffed queue would leave the caller on hold all night: say so, and offer
+            # the flow's way to leave word, which joins the case just raised.
+            self._say(prompts.closed_lines(queue.title))
+            self._after_closed_transfer()
+            return
+        self._say(step.say.format(queue=queue.title))
+        self.state.ended = True
         self.response.append(
-            prompts.route_verb(self.rt, transfer.queue, transfer.case, transfer.handoff)
+            prompts.route_verb(self.rt, transfer.queue, transfer.case, transfer.handoff, lines_open)
         )
+
+    def _after_closed_transfer(self) -> None:
+        when_closed = self.flow.spec.when_closed
+        if when_closed is not None:
+            self._run(when_closed)
+            return
+        self._say(prompts.CLOSED_GOODBYE)
+        self.response.hangup()
+        self.state.ended = True
 
     # -- TwiML --------------------------------------------------------------------------------
 

@@ -240,6 +240,10 @@ class FlowSpec(BaseModel):
     description: str = ""
     start: StepId
     fallback: StepId  # where a caller goes after failed attempts: a person
+    # Where a transfer goes when the lines are closed and nobody answers its queue out of
+    # hours (queues.yaml `out_of_hours_number`): a message, say. Without it, the caller is
+    # told when we open and the call ends; nobody is left waiting in an unstaffed queue.
+    when_closed: StepId | None = None
     max_attempts: int = Field(default=2, ge=1, le=3)
     language: str = "en-GB"
     voice: str = "Polly.Amy"

@@ -28,10 +28,7 @@ def case_for_later(
 ) -> Case:
     """A voicemail (with its recording) or, without one, a callback request; the caller commits."""
     stage = rt.case_types[CASE_TYPE].lifecycle.initial
-    if recording_url is not None:
-        summary, intent = "Voicemail left by phone.", "voicemail"
-    else:
-        summary, intent = "Callback requested by phone.", "callback"
+    summary, intent = _left(recording_url)
     case = Case(
         reference=new_reference(rt.settings.case_reference_prefix),
         customer_id=conversation.customer_id,
@@ -51,3 +48,23 @@ def case_for_later(
     start_case(session, case, rt.case_types[CASE_TYPE], rt.calendar, PHONEBOT, summary, now)
     record(session, PHONEBOT, f"call.{intent}", "case", case.id, queue=queue)
     return case
+
+
+def join_case(session: Session, case_id: int, recording_url: str | None = None) -> Case:
+    """A voicemail or callback request from a call that already raised `case_id` (a transfer
+    that met closed lines) joins that case, so its packet and the message are read together."""
+    case = session.get_one(Case, case_id)
+    summary, intent = _left(recording_url)
+    case.summary = f"{case.summary} {summary}".strip()
+    if recording_url is not None:
+        case.attachments = [*case.attachments, recording_url]
+    session.add(case)
+    record(session, PHONEBOT, f"call.{intent}", "case", case.id, queue=case.queue)
+    return case
+
+
+def _left(recording_url: str | None) -> tuple[str, str]:
+    """The summary line and intent of what the caller left."""
+    if recording_url is not None:
+        return "Voicemail left by phone.", "voicemail"
+    return "Callback requested by phone.", "callback"

@@ -35,8 +35,10 @@ def lint_flow(
         where = f"step {step_id}" if step_id else f"flow {spec.id}"
         problems.append(f"{document.path}:{document.line_of(location)}: {where}: {reason}")
 
-    for field, named in (("start", spec.start), ("fallback", spec.fallback)):
-        if named not in spec.steps:
+    named_steps = (("start", spec.start), ("fallback", spec.fallback),
+                   ("when_closed", spec.when_closed))  # fmt: skip
+    for field, named in named_steps:
+        if named is not None and named not in spec.steps:
             problem(None, field, f"{field} names unknown step {named!r}")
     if spec.fallback in spec.steps and not isinstance(spec.steps[spec.fallback], TransferStep):
         problem(
@@ -44,6 +46,8 @@ def lint_flow(
             "fallback",
             "the fallback must be a transfer step: callers who are stuck get a person",
         )
+    if spec.when_closed in spec.steps and isinstance(spec.steps[spec.when_closed], TransferStep):
+        problem(None, "when_closed", "when_closed must not be a transfer: the lines are closed")
     if problems:
         return problems
 
@@ -92,12 +96,15 @@ def _queues_named(step: object) -> Iterable[str]:
 
 
 def _graph(flow: Flow) -> dict[str, set[str]]:
-    """Step -> steps it can lead to; a question without its own on_failure leads to the fallback."""
+    """Step -> steps it can lead to. A question without its own on_failure leads to the
+    fallback; a transfer that meets closed lines leads to `when_closed`."""
     graph: dict[str, set[str]] = {}
     for step_id, step in flow.spec.steps.items():
         targets = {t for t in step.exits().values() if t is not None}
         if step.asks_caller and "on_failure" not in step.exits():
             targets.add(flow.spec.fallback)
+        if isinstance(step, TransferStep) and flow.spec.when_closed is not None:
+            targets.add(flow.spec.when_closed)
         graph[step_id] = targets
     return graph
 

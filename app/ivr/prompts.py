@@ -12,12 +12,26 @@ from app.runtime import Runtime
 
 SORRY = "Sorry, I did not catch that."
 GIVING_UP = "I am sorry, I am having trouble understanding. Let me put you through to someone."
-EMERGENCY = "If you or anyone else is in immediate danger, please hang up and call 999."
+EMERGENCY = (
+    "If you or anyone else is in immediate danger, please hang up and call 999. "
+    "Samaritans are free to call, day or night, on 1 1 6, 1 2 3."
+)
 SAFETY_TRANSFER = (
     "Thank you for telling me. I am putting you straight through to {queue}, "
     "who can help. They can see what you have told me."
 )
 _REFERENCE = re.compile(r"\b([A-Z]{2,6})-(\d{6})\b")
+
+
+def closed_lines(queue_title: str) -> str:
+    """Why a caller who needs a person is not being put through (the case is already raised)."""
+    return (
+        f"Our lines are closed, so I cannot put you through to {queue_title} now. "
+        "I have passed on what you have told me, so nobody will ask you to start again."
+    )
+
+
+CLOSED_GOODBYE = "Please call us again when we are open. Goodbye."
 
 
 def speakable(text: str) -> str:
@@ -40,13 +54,18 @@ def subscribed(channel: str | None) -> str:
     )
 
 
-def route_verb(rt: Runtime, queue: str, case: Case, handoff: Handoff) -> Dial | Enqueue:
-    """Dial the queue's own number, or enqueue (to TaskRouter's workflow when configured).
+def route_verb(
+    rt: Runtime, queue: str, case: Case, handoff: Handoff, lines_open: bool = True
+) -> Dial | Enqueue:
+    """Dial the queue's own number (its out-of-hours one while the lines are closed), or
+    enqueue (to TaskRouter's workflow when configured).
 
     The task carries the case reference and what the advisor needs first; the full packet
     stays on our case record.
     """
     spec = rt.queues[queue]
+    if not lines_open and spec.out_of_hours_number:
+        return Dial(spec.out_of_hours_number)
     if spec.voice_number:
         return Dial(spec.voice_number)
     workflow = rt.settings.twilio_workflow_sid

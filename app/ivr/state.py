@@ -40,6 +40,7 @@ class CallState(BaseModel):
     verification_asked: bool = False
     case_reference: str | None = None  # set only once the caller is verified for it
     case_id: int | None = None  # that case's id, so later steps need not look it up again
+    handoff_case_id: int | None = None  # the case holding our handoff packet; a message joins it
     ended: bool = False
     call_status: str | None = None
 

@@ -38,6 +38,9 @@ class QueueSpec(BaseModel):
     # Calls for this queue are dialled through to this number instead of waiting in a
     # Twilio queue (a partner's own line, say).
     voice_number: Annotated[str | None, AfterValidator(optional(normalise_phone))] = None
+    # Who answers this queue's calls while the lines are closed (an emergency duty team). With
+    # none, a call put through out of hours is recorded on its case and the caller is told so.
+    out_of_hours_number: Annotated[str | None, AfterValidator(optional(normalise_phone))] = None
 
     @model_validator(mode="after")
     def _escalation_widens(self) -> QueueSpec:

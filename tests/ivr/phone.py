@@ -16,6 +16,7 @@ from flask import Flask
 from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 
+from app import create_app
 from app.ivr.twiml_reader import read_twiml
 from app.runtime import Runtime
 from tests.twilio_api import ACCOUNT_SID, AUTH_TOKEN
@@ -28,6 +29,22 @@ COUNCIL = "+441604837837"
 class Server:
     url: str
     rt: Runtime
+
+
+@contextmanager
+def council_line(database_url: str, now: datetime, **config: str) -> Iterator[Server]:
+    """frontdoor answering the council's number on a live server, its clock stopped at `now`."""
+    app = create_app({
+        "DATABASE_URL": database_url, "SECRET_KEY": "k", "LOG_FORMAT": "json",
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "PUBLIC_BASE_URL": PUBLIC, **config,
+    })  # fmt: skip
+    app.extensions["frontdoor"].clock = lambda: now
+    try:
+        with serving(app) as running:
+            yield running
+    finally:
+        app.extensions["frontdoor"].engine.dispose()
 
 
 @contextmanager

@@ -110,6 +110,25 @@ def test_the_fallback_must_be_a_person(tmp_path: Path) -> None:
     assert any("the fallback must be a transfer step" in p for p in problems), problems
 
 
+MESSAGE = {"kind": "record", "prompt": "Leave a message.", "next": "bye"}
+
+
+def test_when_closed_names_a_step_that_is_no_transfer(tmp_path: Path) -> None:
+    unknown = _problems(tmp_path, _flow(GOOD, when_closed="nowhere"))
+    assert any("flow test: when_closed names unknown step 'nowhere'" in p for p in unknown)
+    transfer = _problems(tmp_path, _flow(GOOD, when_closed="advisor"))
+    assert any("when_closed must not be a transfer" in p for p in transfer), transfer
+
+
+def test_a_message_step_only_when_closed_leads_to_is_reachable_and_checked(
+    tmp_path: Path,
+) -> None:
+    assert _problems(tmp_path, _flow({**GOOD, "message": MESSAGE}, when_closed="message")) == []
+    dead_end = {**GOOD, "message": {**MESSAGE, "next": None}}
+    problems = _problems(tmp_path, _flow(dead_end, when_closed="message"))
+    assert any("step message: dead end" in p for p in problems), problems
+
+
 def test_a_malformed_step_is_refused_at_load_naming_the_step(tmp_path: Path) -> None:
     broken = {**GOOD, "menu": {"kind": "menu", "prompt": "No options."}}
     path = tmp_path / "broken.yaml"

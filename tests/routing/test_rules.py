@@ -214,6 +214,14 @@ def test_a_broken_queue_file_names_the_line(rules_dir: Path) -> None:
     assert "kind" in str(caught.value)
 
 
+def test_a_queue_out_of_hours_number_must_be_a_phone_number(rules_dir: Path) -> None:
+    path = rules_dir / "queues.yaml"
+    unset = '# out_of_hours_number: "+44 ..."'
+    path.write_text(path.read_text().replace(unset, "out_of_hours_number: ring the duty team"))
+    with pytest.raises(DataFileError, match="out_of_hours_number"):
+        _load(rules_dir)
+
+
 def test_start_up_fails_on_a_broken_rule_file(rules_dir: Path, sqlite_url: str) -> None:
     path = _write(rules_dir, "85-broken.yaml", BROKEN["unknown queue"][0])
     settings = load_settings({"DATABASE_URL": sqlite_url, "ROUTING_RULES_DIR": str(rules_dir)})

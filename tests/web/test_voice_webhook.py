@@ -11,7 +11,6 @@ import pytest
 from sqlmodel import Session, select
 from twilio.request_validator import RequestValidator
 
-from app import create_app
 from app.ivr.twiml_reader import read_twiml
 from app.models import (
     AuditEvent,
@@ -25,8 +24,8 @@ from app.models import (
 )
 from app.runtime import Runtime
 from tests.factories import count, open_test_case
-from tests.ivr.phone import PUBLIC, Call, Server, at, post_signed, serving
-from tests.twilio_api import ACCOUNT_SID, AUTH_TOKEN
+from tests.ivr.phone import PUBLIC, Call, Server, at, council_line, post_signed
+from tests.twilio_api import AUTH_TOKEN
 
 TUESDAY_MORNING = at("2026-11-24", 10)
 TUESDAY_NIGHT = at("2026-11-24", 21)
@@ -52,16 +51,8 @@ class Complaint:
 
 @pytest.fixture
 def server(pg_url: str) -> Iterator[Server]:
-    config = {
-        "DATABASE_URL": pg_url, "SECRET_KEY": "k", "LOG_FORMAT": "json",
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "PUBLIC_BASE_URL": PUBLIC,
-    }  # fmt: skip
-    app = create_app(config)
-    app.extensions["frontdoor"].clock = lambda: TUESDAY_MORNING
-    with serving(app) as running:
+    with council_line(pg_url, TUESDAY_MORNING) as running:
         yield running
-    app.extensions["frontdoor"].engine.dispose()
 
 
 def _complaint(rt: Runtime, days_ago: int) -> Complaint:
