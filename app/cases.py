@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, select
 
-from app.audit import flags_set_event
+from app.audit import flags_set_event, record_flags_set
 from app.calendar import CouncilCalendar
 from app.lifecycle import clocks
 from app.lifecycle.types import CaseType
 from app.models import Case, CaseStageChange, utcnow
 from app.row_family import UNLINKED, Belonging, insert_family
+from app.vocabulary import Priority
 
 REFERENCE_DIGITS = 6
 _ATTEMPTS = 20
@@ -81,6 +82,24 @@ def open_case_types(session: Session, customer_id: int | None) -> frozenset[str]
         select(Case.case_type).where(Case.customer_id == customer_id, Case.status == "open")
     )
     return frozenset(rows)
+
+
+def fold_in(
+    session: Session,
+    case: Case,
+    flags: Iterable[str],
+    priority: Priority,
+    actor: str,
+    now: datetime,
+) -> None:
+    """What a later contact revealed joins the case: flags add, priority only rises."""
+    before = set(case.flags)
+    case.flags = sorted(before | set(flags))
+    case.priority = Priority.highest(Priority(case.priority), priority).value
+    case.updated_at = now
+    session.add(case)
+    if set(case.flags) != before:
+        record_flags_set(session, case, actor)
 
 
 def touch(case: Case) -> None:

@@ -33,6 +33,17 @@ class CallInput:
         return self.speech or self.digits or ""
 
 
+@dataclass(frozen=True)
+class TranscriptionInput:
+    """Twilio's transcription of a recording left on a call (a voicemail)."""
+
+    sid: str
+    call_sid: str
+    recording_url: str | None
+    completed: bool
+    text: str
+
+
 class VoiceAdapter:
     """The council's phone lines on Twilio."""
 
@@ -64,6 +75,20 @@ class VoiceAdapter:
             speech=(form.get("SpeechResult") or "").strip() or None,
             speech_confidence=_float_or_none(form.get("Confidence")),
             recording_url=form.get("RecordingUrl") or None,
+        )
+
+    def transcription_input(self, request: Request) -> TranscriptionInput:
+        """A genuinely signed transcription callback, parsed; 403 if forged, 400 if malformed."""
+        form = self.authenticate(request)
+        sid, call_sid = form.get("TranscriptionSid", ""), form.get("CallSid", "")
+        if not sid.startswith("TR") or len(sid) > 64 or not call_sid.startswith("CA"):
+            raise BadRequest("not a transcription callback: TranscriptionSid, CallSid")
+        return TranscriptionInput(
+            sid=sid,
+            call_sid=call_sid,
+            recording_url=form.get("RecordingUrl") or None,
+            completed=form.get("TranscriptionStatus") == "completed",
+            text=(form.get("TranscriptionText") or "").strip(),
         )
 
     def parse(self, request: Request) -> InboundMessage:

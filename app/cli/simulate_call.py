@@ -39,24 +39,37 @@ class SimulatedPhone:
         return self._post(f"{self._public}/webhooks/twilio/voice", {})
 
     def answer(self, typed: str) -> Heard:
-        """Digits if it is all keypad characters, a recording for `record: <url>`, else speech."""
+        """Digits if it is all keypad characters, else speech; at a recording, the words of the
+        message, delivered afterwards as Twilio's transcription would be."""
         assert self.heard is not None and self.heard.action is not None
         if self.heard.records:
-            return self._post(self.heard.action, {"RecordingUrl": typed or "simulated-recording"})
+            return self._leave_message(self.heard, typed)
         if not typed:
             return self._post(self.heard.action, {})
         if _KEYS.match(typed):
             return self._post(self.heard.action, {"Digits": typed})
         return self._post(self.heard.action, {"SpeechResult": typed, "Confidence": "0.9"})
 
+    def _leave_message(self, asked: Heard, words: str) -> Heard:
+        assert asked.action is not None
+        recording = f"https://api.twilio.com/simulated/Recordings/RE{uuid.uuid4().hex}"
+        heard = self._post(asked.action, {"RecordingUrl": recording})
+        if asked.transcribed_to and words:
+            self._post(asked.transcribed_to, {
+                "TranscriptionSid": "TR" + uuid.uuid4().hex, "TranscriptionText": words,
+                "TranscriptionStatus": "completed", "RecordingUrl": recording,
+            })  # fmt: skip
+            self.heard = heard
+        return heard
+
     def _post(self, url: str, fields: dict[str, str]) -> Heard:
         form = {**self._form, **fields}
         path = url.removeprefix(self._public)
         signature = self._validator.compute_signature(url, form)
         response = self._client.post(path, data=form, headers={"X-Twilio-Signature": signature})
-        if response.status_code != 200:
+        if response.status_code not in (200, 204):  # a transcription callback answers 204
             raise click.ClickException(f"webhook answered {response.status_code}: {response.text}")
-        self.heard = read_twiml(response.text)
+        self.heard = read_twiml(response.text or "<Response/>")
         return self.heard
 
 
@@ -69,7 +82,8 @@ class SimulatedPhone:
     help="Pretend it is this local time.",
 )
 def call(caller: str, moment: datetime | None) -> None:
-    """Walk the IVR: type digits for keys, words for speech, Enter for silence."""
+    """Walk the IVR: type digits for keys, words for speech, Enter for silence; at a
+    voicemail, the words of the message."""
     try:
         number = normalise_phone(caller)
     except InvalidContactPointError as exc:
@@ -93,7 +107,7 @@ def call(caller: str, moment: datetime | None) -> None:
         if heard.action is None:
             click.echo(f"[call {heard.ends or 'ended'}]")
             return
-        prompt = "recording url" if heard.records else "you"
+        prompt = "your message" if heard.records else "you"
         try:
             typed = click.prompt(prompt, default="", show_default=False).strip()
         except click.Abort:

@@ -27,6 +27,7 @@ from app.vocabulary import Channel
 log = structlog.get_logger(__name__)
 
 STEP_PATH = "/webhooks/twilio/voice/step"
+TRANSCRIPTION_PATH = "/webhooks/twilio/voice/transcription"
 
 
 def step_url_maker(public_base: str) -> Callable[[int, str], str]:
@@ -49,7 +50,7 @@ def take_call_webhook(rt: Runtime, call: CallInput, public_base: str) -> str:
                 return stored
         walker = CallWalker(
             rt, session, rt.flows[state.flow], conversation, state, call.caller, now,
-            step_url_maker(public_base),
+            step_url_maker(public_base), f"{public_base}{TRANSCRIPTION_PATH}",
         )  # fmt: skip
         answered = state.awaiting or "start"
         if call.seq == 0:

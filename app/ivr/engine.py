@@ -83,11 +83,13 @@ class CallWalker:
         caller: str | None,
         now: datetime,
         step_url: Callable[[int, str], str],
+        transcription_url: str | None = None,
     ) -> None:
         self.rt, self.session, self.flow = rt, session, flow
         self.conversation, self.state = conversation, state
         self.caller, self.now = caller, now
         self._step_url = step_url
+        self._transcription_url = transcription_url  # where Twilio sends a voicemail's words
         self.response = VoiceResponse()
         self._verified: Case | None = None  # the caller's case, once loaded this webhook
 
@@ -424,9 +426,11 @@ class CallWalker:
     def _record(self, step_id: str, step: RecordStep) -> None:
         url = self._next_url(step_id)
         self._say(step.prompt)
+        transcribe = step.transcribe and self._transcription_url is not None
         self.response.record(
             action=url, method="POST", max_length=step.max_seconds, finish_on_key="#",
-            play_beep=True,
+            play_beep=True, transcribe=transcribe or None,
+            transcribe_callback=self._transcription_url if transcribe else None,
         )  # fmt: skip
 
 

@@ -185,6 +185,8 @@ class RecordStep(_Step):
     prompt: str = Field(min_length=1)
     max_seconds: int = Field(default=120, ge=5, le=600)
     queue: str = "customer_services"
+    # Twilio transcribes up to two minutes; the words are triaged as a text would be.
+    transcribe: bool = True
     next: StepId | None = None
 
     def exits(self) -> dict[str, str | None]:

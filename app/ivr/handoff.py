@@ -13,8 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from app.audit import record_flags_set
-from app.cases import new_reference, open_case_types, start_case
+from app.cases import fold_in, new_reference, open_case_types, start_case
 from app.ivr.call_store import CallConversation
 from app.models import Case, Handoff
 from app.pipeline.act import DEFAULT_CASE_TYPE
@@ -24,7 +23,7 @@ from app.row_family import UNLINKED, Belonging
 from app.runtime import Runtime
 from app.understanding.entities import extract_entities
 from app.understanding.nlu import NluResult
-from app.vocabulary import Channel, Outcome, Priority
+from app.vocabulary import Channel, Outcome
 
 PHONEBOT = "frontdoor:phonebot"
 DEFAULT_QUEUE = "customer_services"
@@ -87,7 +86,7 @@ def hand_over(
         # The case, its packet and the decision go in together; the handoff gets its id there.
         case = _new_case(session, rt, routed, [Belonging(handoff), Belonging(record)])
     else:
-        _fold_in(session, case, understanding, decision, now)
+        fold_in(session, case, understanding.flags, decision.priority, PHONEBOT, now)
         assert case.id is not None  # a verified case was read from the database
         handoff.case_id = record.case_id = case.id
         session.add_all([handoff, record])
@@ -164,19 +163,6 @@ def _new_case(session: Session, rt: Runtime, routed: _Routed, belongings: list[B
     )
     reason = f"call transferred, rule {decision.rule_id}"
     return start_case(session, case, case_type, rt.calendar, PHONEBOT, reason, now, belongings)
-
-
-def _fold_in(
-    session: Session, case: Case, understanding: Understanding, decision: Decision, now: datetime
-) -> None:
-    """What the call revealed joins the case: flags add, priority only rises."""
-    before = set(case.flags)
-    case.flags = sorted(before | set(understanding.flags))
-    case.priority = Priority.highest(Priority(case.priority), decision.priority).value
-    case.updated_at = now
-    session.add(case)
-    if set(case.flags) != before:
-        record_flags_set(session, case, PHONEBOT)
 
 
 def _summary(facts: CallFacts, understanding: Understanding) -> str:

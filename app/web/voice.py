@@ -12,6 +12,7 @@ from werkzeug.exceptions import Forbidden
 
 from app.channels.voice import VoiceAdapter
 from app.ivr.call import record_call_status, take_call_webhook
+from app.ivr.transcription import take_transcription
 from app.vocabulary import Channel
 from app.web import runtime
 
@@ -54,6 +55,13 @@ def call_step() -> ResponseReturnValue:
     if call.seq < 1:
         return Response("seq must be at least 1", status=400)
     return _twiml(take_call_webhook(runtime(), call, adapter.public_base))
+
+
+@bp.post("/transcription")
+def voicemail_transcription() -> ResponseReturnValue:
+    """The words of a voicemail, once Twilio has transcribed them: kept and triaged."""
+    take_transcription(runtime(), _voice().transcription_input(request))
+    return Response(status=204)
 
 
 @bp.post("/status")

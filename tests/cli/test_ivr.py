@@ -62,6 +62,17 @@ def test_simulate_call_out_of_hours_takes_a_callback(tmp_path: Path) -> None:
     assert "[call hangup]" in walked.stdout
 
 
+def test_simulate_call_out_of_hours_a_message_is_transcribed_and_triaged(tmp_path: Path) -> None:
+    typed = "1\nmy partner hit me again and I am scared to go home\n"
+    walked = _simulate(tmp_path, typed, "--at", "2026-11-24 21:00", "--from", "07700900123")
+    assert walked.returncode == 0, walked.stderr
+    assert "Your message has been passed to our team" in walked.stdout
+    with Session(build_engine(f"sqlite:///{tmp_path / 'sim.sqlite3'}")) as session:
+        case = session.exec(select(Case)).one()
+    assert (case.queue, case.flags) == ("safeguarding", ["domestic_abuse"])
+    assert case.summary.endswith("They said: my partner hit me again and I am scared to go home")
+
+
 def test_a_caller_put_through_leaves_the_packet_on_the_case_for_the_advisor(
     tmp_path: Path,
 ) -> None:
