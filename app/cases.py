@@ -14,16 +14,16 @@ from app.lifecycle import clocks
 from app.lifecycle.types import CaseType
 from app.models import Case, CaseStageChange, utcnow
 from app.row_family import UNLINKED, Belonging, insert_family
-from app.vocabulary import Priority
+from app.vocabulary import REFERENCE_DIGITS, Priority
 
-REFERENCE_DIGITS = 6
 _ATTEMPTS = 20
+_LOWEST = 10 ** (REFERENCE_DIGITS - 1)  # no leading zero: every reference has all its digits
 
 
 def new_reference(prefix: str) -> str:
     """A reference like WNC-204318. Random, so one reference does not reveal the next;
     `open_case` draws again if it is taken."""
-    return f"{prefix}-{secrets.randbelow(900_000) + 100_000}"
+    return f"{prefix}-{secrets.randbelow(9 * _LOWEST) + _LOWEST}"
 
 
 def open_case(

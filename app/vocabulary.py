@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# Case references are the configured prefix, a hyphen and this many digits: WNC-204318.
+REFERENCE_DIGITS = 6
+
 
 class Outcome(StrEnum):
     """What the router decides to do with a contact."""

@@ -9,6 +9,7 @@ from twilio.twiml.voice_response import Dial, Enqueue
 
 from app.models import Case, Handoff
 from app.runtime import Runtime
+from app.vocabulary import REFERENCE_DIGITS
 
 SORRY = "Sorry, I did not catch that."
 GIVING_UP = "I am sorry, I am having trouble understanding. Let me put you through to someone."
@@ -20,7 +21,7 @@ SAFETY_TRANSFER = (
     "Thank you for telling me. I am putting you straight through to {queue}, "
     "who can help. They can see what you have told me."
 )
-_REFERENCE = re.compile(r"\b([A-Z]{2,6})-(\d{6})\b")
+_REFERENCE = re.compile(rf"\b([A-Z]{{2,6}})-(\d{{{REFERENCE_DIGITS}}})\b")
 
 
 def closed_lines(queue_title: str) -> str:

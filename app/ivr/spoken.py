@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from app.contact_points import InvalidContactPointError, normalise_postcode
 from app.understanding.entities import reference_pattern
+from app.vocabulary import REFERENCE_DIGITS
 
 _TOKEN = re.compile(r"(?P<word>[a-z0-9]+)|(?P<mark>[^\sa-z0-9'\u2019-])", re.IGNORECASE)
-_KEYS = re.compile(r"\*?(\d{6})#?")
-_REFERENCE_DIGITS = 6
+_KEYS = re.compile(rf"\*?(\d{{{REFERENCE_DIGITS}}})#?")
 _POSTCODE_LENGTHS = range(5, 8)
 
 _UNITS = {
@@ -344,7 +344,7 @@ def _reference(digits: str, prefix: str) -> str | None:
 def case_reference_from_speech(text: str, prefix: str) -> str | None:
     """`WNC-204318` from "W N C two oh four three one eight" or "204318"; else None."""
     digits = _digits(_without_prefix(_words(text), prefix))
-    if len(digits) != _REFERENCE_DIGITS:
+    if len(digits) != REFERENCE_DIGITS:
         return None
     return _reference(digits, prefix)
 

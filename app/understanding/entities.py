@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from app.contact_points import find_phone_numbers, normalise_postcode
+from app.vocabulary import REFERENCE_DIGITS
 
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -21,7 +22,9 @@ class Entities:
 
 def reference_pattern(prefix: str) -> re.Pattern[str]:
     """`WNC-204318`, `wnc 204318`, `WNC204318` or a bare 6-digit number."""
-    return re.compile(rf"(?<![\w-])(?:{re.escape(prefix)}[\s-]?)?(\d{{6}})(?!\d)", re.IGNORECASE)
+    return re.compile(
+        rf"(?<![\w-])(?:{re.escape(prefix)}[\s-]?)?(\d{{{REFERENCE_DIGITS}}})(?!\d)", re.IGNORECASE
+    )
 
 
 def extract_entities(text: str, reference_prefix: str) -> Entities:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 import re
 
+from app.vocabulary import REFERENCE_DIGITS
+
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_REFERENCE = re.compile(r"\b(?:[a-z]{2,6}[\s-]?)?\d{6}\b")
+_REFERENCE = re.compile(rf"\b(?:[a-z]{{2,6}}[\s-]?)?\d{{{REFERENCE_DIGITS}}}\b")
 _POSTCODE = re.compile(r"\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\b")
 _PHONE = re.compile(r"(?:\+44\s?|\b0)\d[\d\s]{8,11}\d\b")
 _WORD = re.compile(r"\w\w+")
