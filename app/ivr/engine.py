@@ -15,8 +15,8 @@ import structlog
 from sqlmodel import Session, select
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from app.contact_points import InvalidContactPointError, normalise_phone
 from app.ivr import matching, prompts
+from app.ivr.asked import read_value
 from app.ivr.call_store import CallConversation
 from app.ivr.case_lookup import subscribe_caller, verified_case
 from app.ivr.flows import (
@@ -35,14 +35,8 @@ from app.ivr.flows import (
     TransferStep,
 )
 from app.ivr.handoff import CallFacts, hand_over
-from app.ivr.later import case_for_later, join_case
-from app.ivr.spoken import (
-    case_reference_from_keys,
-    case_reference_from_speech,
-    postcode_from_speech,
-    spoken_digits,
-    yes_or_no,
-)
+from app.ivr.later import MESSAGE_CASE, case_for_later, join_case
+from app.ivr.spoken import yes_or_no
 from app.ivr.state import CallState, Confirming, Heard
 from app.lifecycle.status import where_and_when
 from app.models import Case
@@ -148,7 +142,8 @@ class CallWalker:
         if self.state.confirming is not None:
             self._settle_confirmation(step, given, lambda c: self._save(step, c.value))
             return
-        value = self._read(step, given)
+        prefix = self.rt.settings.case_reference_prefix
+        value = read_value(step.value, given.digits, given.speech, prefix)
         if value is None:
             self._failed(step_id, step)
             return
@@ -157,24 +152,6 @@ class CallWalker:
             self._confirm(Confirming(value=value, label=prompts.speakable(value)))
             return
         self._save(step, value)
-
-    def _read(self, step: AskStep, given: Answer) -> str | None:
-        prefix = self.rt.settings.case_reference_prefix
-        if step.value == "reference":
-            if given.digits:
-                return case_reference_from_keys(given.digits, prefix)
-            return case_reference_from_speech(given.speech, prefix) if given.speech else None
-        if step.value == "yes_no":
-            said = yes_or_no(given.speech or given.digits or "")
-            return None if said is None else ("yes" if said else "no")
-        if step.value == "postcode_or_phone":
-            if given.digits:
-                return _phone(given.digits)
-            if given.speech:
-                return postcode_from_speech(given.speech) or _phone(spoken_digits(given.speech))
-            return None
-        digits = given.digits or spoken_digits(given.speech or "")
-        return digits or None
 
     def _save(self, step: AskStep, value: str) -> None:
         self.state.gathered[step.save_as] = value
@@ -186,7 +163,7 @@ class CallWalker:
             self._failed(self.state.awaiting or "", step)
             return
         case = self._case_for_later(step.queue, given.recording_url)
-        self.state.gathered["message_case"] = case.reference
+        self.state.gathered[MESSAGE_CASE] = case.reference
         self.state.attempts = 0
         self._run(step.next or self.flow.spec.fallback)
 
@@ -432,10 +409,3 @@ class CallWalker:
             play_beep=True, transcribe=transcribe or None,
             transcribe_callback=self._transcription_url if transcribe else None,
         )  # fmt: skip
-
-
-def _phone(digits: str) -> str | None:
-    try:
-        return normalise_phone(digits.rstrip("#"))
-    except InvalidContactPointError:
-        return None

@@ -15,6 +15,8 @@ from app.runtime import Runtime
 from app.vocabulary import Channel
 
 CASE_TYPE = "advisor_enquiry"
+# What a call gathers once the caller has left word: the case it went on.
+MESSAGE_CASE = "message_case"
 
 
 def case_for_later(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import Table
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.audit import record
 from app.cases import fold_in, open_case_types
@@ -20,6 +20,8 @@ from app.channels.voice import TranscriptionInput
 from app.db import session as db_session
 from app.db import upsert_insert
 from app.ivr.handoff import PHONEBOT
+from app.ivr.later import MESSAGE_CASE
+from app.ivr.state import CallState
 from app.models import Case, Conversation, Message, utcnow
 from app.pipeline.decide import decide, decision_record, routing_context
 from app.pipeline.understand import understand
@@ -52,7 +54,7 @@ def take_transcription(rt: Runtime, transcription: TranscriptionInput) -> Triage
             )
             .with_for_update()
         ).first()
-        case = _voicemail_case(session, conversation, transcription.recording_url)
+        case = _voicemail_case(session, rt, conversation, transcription.recording_url)
         if conversation is None or case is None:
             log.info("voicemail.transcription_unmatched")
             return None
@@ -68,18 +70,17 @@ def take_transcription(rt: Runtime, transcription: TranscriptionInput) -> Triage
 
 
 def _voicemail_case(
-    session: Session, conversation: Conversation | None, recording_url: str | None
+    session: Session, rt: Runtime, conversation: Conversation | None, recording_url: str | None
 ) -> Case | None:
-    """The call's case holding this recording (the latest such, should there be several)."""
+    """The case the call left this recording on: its own, or the one a transfer raised."""
     if conversation is None or recording_url is None:
         return None
-    cases = session.exec(
-        select(Case)
-        .where(Case.conversation_id == conversation.id)
-        .order_by(col(Case.id).desc())
-        .with_for_update()
-    )
-    return next((case for case in cases if recording_url in case.attachments), None)
+    state = CallState.of(conversation.state, rt.settings.ivr_flow)
+    reference = state.gathered.get(MESSAGE_CASE)
+    if reference is None:
+        return None
+    case = session.exec(select(Case).where(Case.reference == reference).with_for_update()).first()
+    return case if case is not None and recording_url in case.attachments else None
 
 
 def _keep_words(

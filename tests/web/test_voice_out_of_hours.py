@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from app.config import REPO_ROOT
 from app.models import AuditEvent, Case, Handoff
 from tests.factories import count
-from tests.ivr.phone import Call, Server, at, council_line
+from tests.ivr.phone import PUBLIC, Call, Server, at, council_line, post_signed
 
 TUESDAY_MORNING = at("2026-11-24", 10)
 TUESDAY_NIGHT = at("2026-11-24", 21)
@@ -62,6 +62,13 @@ def test_a_caller_at_risk_hears_999_and_leaves_word_on_the_case_raised_for_them(
         assert case.summary.endswith("Voicemail left by phone.")
         left = session.exec(select(AuditEvent).where(AuditEvent.action == "call.voicemail"))
         assert left.one().subject_id == case.id
+    transcribed = call.form(TranscriptionSid="TR" + "1" * 32, TranscriptionStatus="completed",
+                      TranscriptionText="please help me", RecordingUrl=RECORDING)  # fmt: skip
+    assert (
+        post_signed(closed, f"{PUBLIC}/webhooks/twilio/voice/transcription", transcribed)[0] == 204
+    )
+    with Session(closed.rt.engine) as session:
+        assert session.exec(select(Case)).one().summary.endswith("They said: please help me")
 
 
 def test_a_caller_who_needs_a_person_out_of_hours_is_told_and_not_enqueued(
