@@ -4,6 +4,10 @@ A message left out of hours waits for the morning, so what it says must be heard
 "I can't go on" in a voicemail raises the same flags and the same priority as in a text, and
 moves the case to safeguarding. The words are kept as an inbound message on the call's
 conversation, unique on Twilio's TranscriptionSid, so a retried callback changes nothing.
+
+Like a call step, this runs in the webhook: understanding and deciding are a few milliseconds in
+memory, and storing the words in the same transaction as their triage means a transcription we
+acknowledged has always been acted on.
 """
 
 from __future__ import annotations
