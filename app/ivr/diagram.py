@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.ivr.flows import Flow, MenuStep
+from app.ivr.flows import Flow, MenuStep, TransferStep
 
 _SHAPES = {"ask": ("([", "])"), "end": ("((", "))"), "do": ("[", "]")}
 
@@ -22,6 +22,8 @@ def mermaid(flow: Flow) -> str:
             lines.append(f'    {step_id} -->|"{label}"| {target}')
         if step.asks_caller and "on_failure" not in step.exits():
             lines.append(f"    {step_id} -.->|after {spec.max_attempts} failures| {spec.fallback}")
+        if isinstance(step, TransferStep) and spec.when_closed is not None:
+            lines.append(f"    {step_id} -.->|lines closed| {spec.when_closed}")
     return "\n".join(lines) + "\n"
 
 

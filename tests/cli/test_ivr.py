@@ -34,6 +34,7 @@ def test_diagram_writes_a_mermaid_flowchart(tmp_path: Path) -> None:
     chart = (tmp_path / "council.mmd").read_text(encoding="utf-8")
     assert chart.splitlines()[1] == "flowchart TD"
     assert 'main_menu -->|"2: a complaint you have already made"| existing_menu' in chart
+    assert "advisor -.->|lines closed| voicemail" in chart
 
 
 def _simulate(tmp_path: Path, typed: str, *args: str) -> subprocess.CompletedProcess[str]:
