@@ -34,13 +34,15 @@ from app.ivr.flows import (
     SubscribeStep,
     TransferStep,
 )
-from app.ivr.handoff import CallFacts, hand_over
+from app.ivr.handoff import CallFacts, hand_over, route_call
 from app.ivr.later import MESSAGE_CASE, case_for_later, join_case
 from app.ivr.spoken import yes_or_no
 from app.ivr.state import CallState, Confirming, Heard
 from app.lifecycle.status import where_and_when
 from app.models import Case
 from app.runtime import Runtime
+from app.understanding.nlu import NluResult
+from app.vocabulary import Outcome
 
 log = structlog.get_logger(__name__)
 
@@ -115,21 +117,53 @@ class CallWalker:
 
     def _answer_menu(self, menu: MenuStep, given: Answer) -> None:
         if self.state.confirming is not None:
-            self._settle_confirmation(menu, given, lambda c: self._choose(menu, c.value))
+            self._settle_confirmation(menu, given, lambda c: self._accept(menu, c))
             return
-        match = None
+        match, nlu = None, None
         if given.digits:
             match = matching.by_keys(menu, given.digits)
         elif given.speech:
             nlu = self.rt.nlu.parse(given.speech)
             match = matching.by_speech(menu, given.speech, nlu, given.confidence)
         if match is None:
-            self._failed(self.state.awaiting or "", menu)
+            if nlu is None or not self._off_menu(nlu, given.confidence):
+                self._failed(self.state.awaiting or "", menu)
             return
         if not match.sure:
             self._confirm(Confirming(value=match.option.key, label=match.option.label))
             return
         self._choose(menu, match.option.key)
+
+    def _off_menu(self, nlu: NluResult, heard_confidence: float | None) -> bool:
+        """Words that pick no option but name a need the routing rules give to a person (a
+        bereavement, say): put through, as a text saying them would be. False if not."""
+        if nlu.confidence < matching.LIKELY_INTENT:
+            return False
+        facts = self._facts(nlu.intent, nlu.confidence)
+        customer_id = (
+            self._verified.customer_id if self._verified else self.conversation.customer_id
+        )
+        _, decision = route_call(self.session, self.rt, customer_id, facts, self.now)
+        if decision.outcome not in (Outcome.ADVISOR, Outcome.EMERGENCY):
+            return False  # bot answers are written for text; the menu asks again
+        heard_clearly = heard_confidence is None or heard_confidence >= matching.HEARD_CLEARLY
+        if nlu.confidence < matching.SURE_INTENT or not heard_clearly:
+            label = nlu.intent.replace("_", " ")
+            self._confirm(Confirming(value=nlu.intent, label=label, need=True))
+            return True
+        self._put_through_for(nlu.intent, nlu.confidence)
+        return True
+
+    def _accept(self, menu: MenuStep, confirmed: Confirming) -> None:
+        if confirmed.need:
+            self._put_through_for(confirmed.value, 1.0)  # they said yes to it
+        else:
+            self._choose(menu, confirmed.value)
+
+    def _put_through_for(self, intent: str, confidence: float) -> None:
+        self.state.intent, self.state.intent_confidence = intent, confidence
+        self.state.attempts, self.state.confirming = 0, None
+        self._transfer(TransferStep(kind="transfer"))
 
     def _choose(self, menu: MenuStep, key: str) -> None:
         option = next(o for o in menu.options if o.key == key)
@@ -183,7 +217,7 @@ class CallWalker:
         self.state.confirming = confirming
         self._gather(
             self.state.awaiting or "",
-            prompts.confirm(confirming.label),
+            prompts.confirm(confirming.label, confirming.need),
             hints=("yes", "no"),
             num_digits=1,
         )
@@ -329,13 +363,19 @@ class CallWalker:
         )
         self._say(prompts.subscribed(chosen))
 
-    def _transfer(self, step: TransferStep) -> None:
-        facts = CallFacts(
-            intent=step.intent or self.state.intent or "speak_to_advisor",
-            confidence=self.state.intent_confidence or (1.0 if step.intent else 0.0),
+    def _facts(self, intent: str, confidence: float) -> CallFacts:
+        return CallFacts(
+            intent=intent,
+            confidence=confidence,
             gathered=dict(self.state.gathered),
             transcript=[h.model_dump(exclude_none=True) for h in self.state.transcript],
             caller=self.caller,
+        )
+
+    def _transfer(self, step: TransferStep) -> None:
+        facts = self._facts(
+            step.intent or self.state.intent or "speak_to_advisor",
+            self.state.intent_confidence or (1.0 if step.intent else 0.0),
         )
         transfer = hand_over(
             self.session, self.rt, self.conversation, facts, self._case(), self.now, step.queue

@@ -66,16 +66,8 @@ def hand_over(
 
     `case` is the caller's case, only once they are verified for it.
     """
-    understanding = Understanding(
-        nlu=NluResult(facts.intent, facts.confidence, backend=VOICE_BACKEND),
-        entities=extract_entities(facts.spoken, rt.settings.case_reference_prefix),
-        cues=tuple(rt.lexicon.detect(facts.spoken)),
-    )
     customer_id = case.customer_id if case is not None else conversation.customer_id
-    ctx = routing_context(
-        understanding, Channel.VOICE, open_case_types(session, customer_id), now, rt.calendar
-    )
-    decision = decide(rt.ruleset, ctx, understanding)
+    understanding, decision = route_call(session, rt, customer_id, facts, now)
     chosen = _queue(decision, case, queue)
     routed = _Routed(conversation, facts, understanding, decision, chosen, now)
     record = decision_record(
@@ -93,6 +85,21 @@ def hand_over(
         session.flush()  # the queue's task attributes carry the handoff's id
     # The handoff row is itself the record of who was put through where, and why.
     return Transfer(queue=routed.queue, case=case, handoff=handoff, decision=decision)
+
+
+def route_call(
+    session: Session, rt: Runtime, customer_id: int | None, facts: CallFacts, now: datetime
+) -> tuple[Understanding, Decision]:
+    """What the routing rules make of the call so far, as they would of a text saying it."""
+    understanding = Understanding(
+        nlu=NluResult(facts.intent, facts.confidence, backend=VOICE_BACKEND),
+        entities=extract_entities(facts.spoken, rt.settings.case_reference_prefix),
+        cues=tuple(rt.lexicon.detect(facts.spoken)),
+    )
+    ctx = routing_context(
+        understanding, Channel.VOICE, open_case_types(session, customer_id), now, rt.calendar
+    )
+    return understanding, decide(rt.ruleset, ctx, understanding)
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,10 @@ def speakable(text: str) -> str:
     return _REFERENCE.sub(lambda m: f"{' '.join(m.group(1))}, {' '.join(m.group(2))}", text)
 
 
-def confirm(label: str) -> str:
-    return f"I think you said {label}. Is that right? Say yes or press 1. Say no or press 2."
+def confirm(label: str, need: bool = False) -> str:
+    """Say back a likely answer: an option or value (`label`), or a need named in passing."""
+    heard = f"you are calling about {label}" if need else f"you said {label}"
+    return f"I think {heard}. Is that right? Say yes or press 1. Say no or press 2."
 
 
 def subscribed(channel: str | None) -> str:

@@ -21,8 +21,9 @@ class Heard(BaseModel):
 class Confirming(BaseModel):
     """A likely answer we said back and asked about."""
 
-    value: str  # an option's key, or the value understood
+    value: str  # an option's key, the value understood, or (with `need`) an intent
     label: str
+    need: bool = False  # a need no option offers, which the routing rules give to a person
 
 
 class CallState(BaseModel):
