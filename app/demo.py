@@ -1,13 +1,17 @@
-"""Demo data for `make run`: queues, advisors, bin rounds, and the strategy's residents."""
+"""Demo data for `make run`: queues, advisors, bin rounds, the strategy's residents, and the
+complaint Doris made on the website and phones about (the strategy's own example call)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from app.cases import start_case
 from app.contact_points import normalise_email, normalise_phone
-from app.models import Advisor, BinRound, ContactKind, ContactPoint, Customer, utcnow
+from app.models import Advisor, BinRound, Case, ContactKind, ContactPoint, Customer, utcnow
+from app.runtime import Runtime
+from app.vocabulary import Channel
 
 ADVISORS = (
     (
@@ -51,6 +55,13 @@ RESIDENTS: tuple[tuple[str, str | None, str | None, str, str | None], ...] = (
     ("Doris Green", "3 Church Lane, Kislingbury", "NN7 4AQ", "+447700900101", None),
     ("Jade Wilson", None, None, "+447700900202", "jade.w@example.com"),
     ("Norris Hill", "12 Orchard Bungalows, Daventry", "NN11 4HJ", "+447700900303", None),
+)
+
+# Doris's complaint: `frontdoor simulate call --from 07700900101`, press 2, 2, key 204318.
+DEMO_COMPLAINT_DIGITS = "204318"
+DEMO_COMPLAINT = (
+    "My assisted bin collection has been missed three weeks running and I cannot take the bin "
+    "down the drive myself."
 )
 
 # Sector -> weekday (Monday is 0). Recycling weeks are counted from 5 January 2026.
@@ -108,3 +119,30 @@ def seed(session: Session) -> dict[str, int]:
             added["bin_rounds"] += 1
     session.commit()
     return added
+
+
+def seed_complaint(session: Session, rt: Runtime) -> bool:
+    """Doris's complaint, made on the website two days ago from her mobile; False if there."""
+    reference = f"{rt.settings.case_reference_prefix}-{DEMO_COMPLAINT_DIGITS}"
+    if session.exec(select(Case.id).where(Case.reference == reference)).first() is not None:
+        return False
+    doris = session.exec(select(Customer).where(Customer.name == RESIDENTS[0][0])).one()
+    complaint = rt.case_types["complaint"]
+    made = utcnow() - timedelta(days=2)
+    case = Case(
+        reference=reference,
+        customer_id=doris.id,
+        case_type=complaint.id,
+        intent="complaint_new",
+        stage=complaint.lifecycle.initial,
+        queue="complaints",
+        channel=Channel.WEB.value,
+        summary=DEMO_COMPLAINT,
+        raised_from=normalise_phone(RESIDENTS[0][3]),
+        queued_at=made,
+        created_at=made,
+        updated_at=made,
+    )
+    start_case(session, case, complaint, rt.calendar, "frontdoor:demo", "demo data", made)
+    session.commit()
+    return True

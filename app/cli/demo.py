@@ -6,7 +6,7 @@ import click
 
 from app.cli.common import runtime_or_exit
 from app.db import session as db_session
-from app.demo import seed
+from app.demo import seed, seed_complaint
 from app.migrate import sync_queues
 
 
@@ -17,6 +17,7 @@ def demo() -> None:
     with db_session(rt.engine) as session:
         sync_queues(session, rt.queues)
         added = seed(session)
+        added["complaints"] = int(seed_complaint(session, rt))
     click.echo(
         "demo data: " + ", ".join(f"{count} {what}" for what, count in added.items()) + " added"
     )

@@ -35,6 +35,8 @@ def serve(host: str, port: int) -> None:
         f"  {base}/healthz              health check\n"
         '  .venv/bin/frontdoor explain "my bin wasnt collected again" --channel sms --json\n'
         '  .venv/bin/frontdoor simulate sms --from 07700900123 "bins?"\n'
+        "  .venv/bin/frontdoor simulate call --from 07700900101   Doris rings about her"
+        " complaint: say 'existing complaint', 'update', then key 204318\n"
     )
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 

@@ -90,9 +90,9 @@ def test_db_upgrade_and_demo_are_idempotent(fresh_sqlite: dict[str, str]) -> Non
     assert run("db", "upgrade", env=fresh_sqlite).returncode == 0
     first = run("demo", env=fresh_sqlite)
     assert first.returncode == 0, first.stderr
-    assert "5 advisors, 3 residents, 7 bin_rounds added" in first.stdout
+    assert "5 advisors, 3 residents, 7 bin_rounds, 1 complaints added" in first.stdout
     again = run("demo", env=fresh_sqlite)
-    assert "0 advisors, 0 residents, 0 bin_rounds added" in again.stdout
+    assert "0 advisors, 0 residents, 0 bin_rounds, 0 complaints added" in again.stdout
     answered = run("explain", "when is bin day for NN1 1AA", "--json", env=fresh_sqlite)
     assert "collected on Tuesdays" in json.loads(answered.stdout)["reply"]
 

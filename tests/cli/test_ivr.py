@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 from sqlmodel import Session, select
 
+from app.calendar import CouncilCalendar
 from app.config import REPO_ROOT
 from app.db import build_engine
+from app.lifecycle.types import load_closure_days
 from app.models import Case
 from tests.cli.test_commands import FRONTDOOR, run
 
@@ -53,6 +56,18 @@ def test_simulate_call_walks_the_menus_through_the_webhooks(tmp_path: Path) -> N
     assert "council: Welcome to West Northamptonshire Council." in walked.stdout
     assert "six digits of your case reference" in walked.stdout
     assert "[caller hung up]" in walked.stdout
+
+
+def test_the_demo_has_dorises_complaint_for_the_strategys_own_call(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'sim.sqlite3'}"}
+    assert run("db", "upgrade", env=env).returncode == 0
+    assert run("demo", env=env).returncode == 0
+    typed = "existing complaint\nupdate\n204318\n"
+    calendar = CouncilCalendar("Europe/London", load_closure_days(REPO_ROOT / "routing_rules"))
+    day = calendar.add_working_days(date.today(), 1)  # the complaint was made two days ago
+    walked = _simulate(tmp_path, typed, "--from", "07700900101", "--at", f"{day} 10:00")
+    assert walked.returncode == 0, walked.stderr
+    assert "Your complaint W N C, 2 0 4 3 1 8 has been received." in walked.stdout
 
 
 def test_simulate_call_out_of_hours_takes_a_callback(tmp_path: Path) -> None:
