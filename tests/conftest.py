@@ -25,6 +25,7 @@ from app.logging import configure_logging
 from app.migrate import upgrade
 from app.runtime import Runtime, build_runtime
 from tests.databases import temporary_postgres
+from tests.ivr.phone import TUESDAY_MORNING, TUESDAY_NIGHT, Server, council_line
 
 REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
@@ -93,6 +94,20 @@ def pg_url(postgres_url: str) -> Iterator[str]:
     """PostgreSQL only (workers, concurrency)."""
     yield postgres_url
     _empty(postgres_url)
+
+
+@pytest.fixture
+def line_open(pg_url: str) -> Iterator[Server]:
+    """The council's number on a live server, on a Tuesday morning."""
+    with council_line(pg_url, TUESDAY_MORNING) as running:
+        yield running
+
+
+@pytest.fixture
+def line_closed(pg_url: str) -> Iterator[Server]:
+    """The council's number on a live server, on a Tuesday night."""
+    with council_line(pg_url, TUESDAY_NIGHT) as running:
+        yield running
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Flask
 from twilio.request_validator import RequestValidator
@@ -23,6 +23,9 @@ from tests.twilio_api import ACCOUNT_SID, AUTH_TOKEN
 
 PUBLIC = "https://frontdoor.example.gov.uk"
 COUNCIL = "+441604837837"
+# 10:00 and 21:00 on a working Tuesday: the lines open, and closed.
+TUESDAY_MORNING = datetime(2026, 11, 24, 10, tzinfo=UTC)
+TUESDAY_NIGHT = datetime(2026, 11, 24, 21, tzinfo=UTC)
 
 
 @dataclass
@@ -125,6 +128,4 @@ class Call:
 
 def at(day: str, hour: int, minute: int = 0) -> datetime:
     """A UTC moment on an ISO day, for setting the runtime's clock."""
-    from datetime import UTC
-
     return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=UTC)

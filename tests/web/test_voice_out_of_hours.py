@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from sqlmodel import Session, select
 
 from app.config import REPO_ROOT
 from app.models import AuditEvent, Case, Handoff
 from tests.factories import count
-from tests.ivr.phone import PUBLIC, Call, Server, at, council_line, post_signed
+from tests.ivr.phone import (
+    PUBLIC,
+    TUESDAY_MORNING,
+    TUESDAY_NIGHT,
+    Call,
+    Server,
+    council_line,
+    post_signed,
+)
 
-TUESDAY_MORNING = at("2026-11-24", 10)
-TUESDAY_NIGHT = at("2026-11-24", 21)
 CALLER = "+447700900123"
 DUTY_TEAM = "+441604000999"
 RECORDING = "https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/RE0123"
-
-
-@pytest.fixture
-def closed(pg_url: str) -> Iterator[Server]:
-    with council_line(pg_url, TUESDAY_NIGHT) as running:
-        yield running
 
 
 def _edited_copy(tmp_path: Path, folder: str, name: str, edit: Callable[[Any], None]) -> str:
@@ -41,40 +40,39 @@ def _edited_copy(tmp_path: Path, folder: str, name: str, edit: Callable[[Any], N
 
 
 def test_a_caller_at_risk_hears_999_and_leaves_word_on_the_case_raised_for_them(
-    closed: Server,
+    line_closed: Server,
 ) -> None:
-    call = Call(closed, caller=CALLER)
+    call = Call(line_closed, caller=CALLER)
     assert "call 999" in call.dial()
     words = call.say("I want to end my life")
     assert "call 999" in words and "1 1 6, 1 2 3" in words
     assert "Our lines are closed, so I cannot put you through to Safeguarding now" in words
     assert "<Record" in call.twiml
     assert "<Enqueue" not in call.twiml and "<Dial" not in call.twiml
-    with Session(closed.rt.engine) as session:
+    with Session(line_closed.rt.engine) as session:
         case = session.exec(select(Case)).one()
         assert (case.queue, case.priority) == ("safeguarding", "emergency")
         assert "risk_to_life" in case.flags
         assert session.exec(select(Handoff)).one().case_id == case.id
     assert "Your message has been passed to our team" in call.leave_message(RECORDING)
-    with Session(closed.rt.engine) as session:
+    with Session(line_closed.rt.engine) as session:
         case = session.exec(select(Case)).one()  # the message joined it: one case, not two
         assert case.attachments == [RECORDING]
         assert case.summary.endswith("Voicemail left by phone.")
         left = session.exec(select(AuditEvent).where(AuditEvent.action == "call.voicemail"))
         assert left.one().subject_id == case.id
     transcribed = call.form(TranscriptionSid="TR" + "1" * 32, TranscriptionStatus="completed",
-                      TranscriptionText="please help me", RecordingUrl=RECORDING)  # fmt: skip
-    assert (
-        post_signed(closed, f"{PUBLIC}/webhooks/twilio/voice/transcription", transcribed)[0] == 204
-    )
-    with Session(closed.rt.engine) as session:
+                            TranscriptionText="please help me", RecordingUrl=RECORDING)  # fmt: skip
+    callback = f"{PUBLIC}/webhooks/twilio/voice/transcription"
+    assert post_signed(line_closed, callback, transcribed)[0] == 204
+    with Session(line_closed.rt.engine) as session:
         assert session.exec(select(Case)).one().summary.endswith("They said: please help me")
 
 
 def test_a_caller_who_needs_a_person_out_of_hours_is_told_and_not_enqueued(
-    closed: Server,
+    line_closed: Server,
 ) -> None:
-    call = Call(closed, caller=CALLER)
+    call = Call(line_closed, caller=CALLER)
     call.dial()
     call.silence()
     words = call.silence()  # two failed attempts at the closed menu
