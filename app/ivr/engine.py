@@ -13,7 +13,7 @@ from datetime import datetime
 
 import structlog
 from sqlmodel import Session, select
-from twilio.twiml.voice_response import Gather, VoiceResponse
+from twilio.twiml.voice_response import VoiceResponse
 
 from app.ivr import matching, prompts
 from app.ivr.asked import read_value
@@ -38,6 +38,7 @@ from app.ivr.handoff import CallFacts, hand_over, route_call
 from app.ivr.later import MESSAGE_CASE, case_for_later, join_case
 from app.ivr.spoken import yes_or_no
 from app.ivr.state import CallState, Confirming, Heard
+from app.ivr.twiml import CallReply
 from app.lifecycle.status import where_and_when
 from app.models import Case
 from app.runtime import Runtime
@@ -85,8 +86,8 @@ class CallWalker:
         self.conversation, self.state = conversation, state
         self.caller, self.now = caller, now
         self._step_url = step_url
-        self._transcription_url = transcription_url  # where Twilio sends a voicemail's words
-        self.response = VoiceResponse()
+        self.reply = CallReply(flow.spec, transcription_url)
+        self.response = self.reply.response
         self._verified: Case | None = None  # the caller's case, once loaded this webhook
 
     # -- entry points -------------------------------------------------------------------------
@@ -99,7 +100,7 @@ class CallWalker:
         """Apply the caller's answer to the step that is waiting for one."""
         awaiting = self.state.awaiting
         if awaiting is None or self.state.ended:
-            self.response.hangup()
+            self.reply.hangup()
             return self.response
         step = self.flow.step(awaiting)
         self._hear(awaiting, given)
@@ -279,7 +280,7 @@ class CallWalker:
             self._gather(step_id, step.prompt, hints=step.hints, num_digits=step.num_digits)
             return None
         if isinstance(step, RecordStep):
-            self._record(step_id, step)
+            self.reply.record(self._next_url(step_id), step)
             return None
         if isinstance(step, BranchStep):
             value = self.state.intent if step.by == "intent" else self.state.gathered.get(step.by)
@@ -311,7 +312,7 @@ class CallWalker:
         if isinstance(step, HangupStep):
             if step.say:
                 self._say(step.say)
-            self.response.hangup()
+            self.reply.hangup()
             self.state.ended = True
             return None
         raise TypeError(f"unknown step type {type(step).__name__}")
@@ -399,7 +400,7 @@ class CallWalker:
             return
         self._say(step.say.format(queue=queue.title))
         self.state.ended = True
-        self.response.append(
+        self.reply.put_through(
             prompts.route_verb(self.rt, transfer.queue, transfer.case, transfer.handoff, lines_open)
         )
 
@@ -409,13 +410,13 @@ class CallWalker:
             self._run(when_closed)
             return
         self._say(prompts.CLOSED_GOODBYE)
-        self.response.hangup()
+        self.reply.hangup()
         self.state.ended = True
 
     # -- TwiML --------------------------------------------------------------------------------
 
     def _say(self, text: str) -> None:
-        self.response.say(text, voice=self.flow.spec.voice, language=self.flow.spec.language)
+        self.reply.say(text)
 
     def _next_url(self, step_id: str) -> str:
         self.state.seq += 1
@@ -425,27 +426,4 @@ class CallWalker:
     def _gather(
         self, step_id: str, prompt: str, hints: tuple[str, ...], num_digits: int | None
     ) -> None:
-        url = self._next_url(step_id)
-        gather = Gather(
-            input="dtmf speech",
-            action=url,
-            method="POST",
-            action_on_empty_result=True,  # silence comes back to us, as a failed attempt
-            language=self.flow.spec.language,
-            speech_timeout="auto",
-            timeout=6,
-            hints=", ".join(hints) if hints else None,
-            num_digits=num_digits,
-        )
-        gather.say(prompt, voice=self.flow.spec.voice, language=self.flow.spec.language)
-        self.response.append(gather)
-
-    def _record(self, step_id: str, step: RecordStep) -> None:
-        url = self._next_url(step_id)
-        self._say(step.prompt)
-        transcribe = step.transcribe and self._transcription_url is not None
-        self.response.record(
-            action=url, method="POST", max_length=step.max_seconds, finish_on_key="#",
-            play_beep=True, transcribe=transcribe or None,
-            transcribe_callback=self._transcription_url if transcribe else None,
-        )  # fmt: skip
+        self.reply.ask(self._next_url(step_id), prompt, hints, num_digits)
