@@ -67,6 +67,33 @@ class CouncilCalendar:
                 counted += 1
         raise ValueError("no working days in range; check the closure days")
 
+    def working_days_before(self, start: date, days: int) -> date:
+        """The `days`-th working day before `start` (`start` itself is day 0, working or not)."""
+        if days < 0:
+            raise ValueError("days must not be negative")
+        current, counted = start, 0
+        for _ in range(_MAX_SCAN_DAYS):
+            if counted == days:
+                return current
+            current -= timedelta(days=1)
+            if self.is_working_day(current):
+                counted += 1
+        raise ValueError("no working days in range; check the closure days")
+
+    def next_opening(self, moment: datetime) -> datetime | None:
+        """The first moment at or after `moment` when the phone lines are staffed, local time;
+        None if they never are (a calendar with no opening hours)."""
+        local = self.local(moment)
+        day = local.date()
+        for _ in range(_MAX_SCAN_DAYS):
+            hours = self.opening_hours.get(day.weekday())
+            if hours is not None and not self.is_bank_holiday(day) and day not in self.closure_days:
+                opens, closes = (datetime.combine(day, at, tzinfo=self.zone) for at in hours)
+                if local < closes:
+                    return max(opens, local)
+            day += timedelta(days=1)
+        return None
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]: 0 when `end` is not after `start`."""
         count, current = 0, start
