@@ -25,6 +25,8 @@ class InboundMessage:
     media: tuple[str, ...] = ()
     name_hint: str | None = None
     postcode_hint: str | None = None
+    # Characters of the resident's words that could not be stored and were replaced (U+FFFD).
+    replaced_characters: int = 0
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from app.channels.base import InboundMessage, OutboundMessage
 from app.channels.errors import PermanentDeliveryError
 from app.channels.send_rate import LocalSendRate, SendRate
 from app.channels.sms_text import polite_parts, segments
+from app.channels.twilio_fields import MAX_MEDIA, TwilioForm
 from app.channels.twilio_signature import TwilioSignature
 from app.contact_points import InvalidContactPointError, normalise_phone
 from app.models.customer import ContactKind
@@ -68,22 +69,26 @@ class SmsAdapter:
         return self._signature.authenticate(request)
 
     def parse(self, request: Request) -> InboundMessage:
-        form = self.authenticate(request)
+        fields = TwilioForm(self.authenticate(request))
+        external_id = fields.sid("MessageSid", ("SM", "MM"))
         try:
-            sender = normalise_phone(form["From"])
-            external_id = form["MessageSid"]
-        except (KeyError, InvalidContactPointError) as exc:
-            raise BadRequest(f"not an SMS webhook: {exc}") from None
-        media_count = int(form.get("NumMedia", "0") or 0)
+            sender = normalise_phone(fields.number("From") or "")
+        except InvalidContactPointError:
+            raise BadRequest("From: not a phone number") from None
+        to = fields.number("To")
+        media_count = fields.count("NumMedia", MAX_MEDIA)
+        media = (fields.url(f"MediaUrl{i}") for i in range(media_count))
+        body = fields.text("Body")
         return InboundMessage(
             channel=self.channel,
             external_id=external_id,
-            thread_key=f"{sender}|{form.get('To', '')}",
-            body=form.get("Body", ""),
+            thread_key=f"{sender}|{to or ''}",
+            body=body.text,
             from_address=sender,
             from_kind=ContactKind.PHONE,
-            to_address=form.get("To"),
-            media=tuple(form[f"MediaUrl{i}"] for i in range(media_count) if f"MediaUrl{i}" in form),
+            to_address=to,
+            media=tuple(url for url in media if url),
+            replaced_characters=body.replaced,
         )
 
     def send(self, message: OutboundMessage) -> str:

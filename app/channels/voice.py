@@ -9,10 +9,15 @@ from werkzeug.exceptions import BadRequest
 
 from app.channels.base import InboundMessage, OutboundMessage
 from app.channels.errors import PermanentDeliveryError
+from app.channels.twilio_fields import TwilioForm
 from app.channels.twilio_signature import TwilioSignature
 from app.contact_points import InvalidContactPointError, normalise_phone
 from app.models.customer import ContactKind
 from app.vocabulary import Channel
+
+# Bounds on what a caller's webhooks can carry; a real call comes nowhere near either.
+MAX_STEPS = 10_000
+MAX_DIGITS = 40
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class CallInput:
     speech: str | None
     speech_confidence: float | None
     recording_url: str | None
+    replaced_characters: int = 0
 
     @property
     def said(self) -> str:
@@ -42,6 +48,7 @@ class TranscriptionInput:
     recording_url: str | None
     completed: bool
     text: str
+    replaced_characters: int = 0
 
 
 class VoiceAdapter:
@@ -58,37 +65,37 @@ class VoiceAdapter:
 
     def call_input(self, request: Request) -> CallInput:
         """A genuinely signed call webhook, parsed; 403 if forged, 400 if not a call."""
-        form = self.authenticate(request)
-        call_sid = form.get("CallSid", "")
-        if not call_sid.startswith("CA") or len(call_sid) > 64:
-            raise BadRequest("not a call webhook: CallSid")
-        try:
-            seq = int(request.args.get("seq", "0"))
-        except ValueError:
-            raise BadRequest("seq must be a number") from None
+        fields = TwilioForm(self.authenticate(request))
+        call_sid = fields.sid("CallSid", ("CA",))
+        seq = request.args.get("seq", "0")
+        if not seq.isascii() or not seq.isdigit() or int(seq) > MAX_STEPS:
+            raise BadRequest(f"seq must be a whole number from 0 to {MAX_STEPS}")
+        digits = fields.digits("Digits")
+        speech = fields.text("SpeechResult")
         return CallInput(
             call_sid=call_sid,
-            seq=seq,
-            caller=_phone_or_none(form.get("From")),
-            called=form.get("To"),
-            digits=form.get("Digits") or None,
-            speech=(form.get("SpeechResult") or "").strip() or None,
-            speech_confidence=_float_or_none(form.get("Confidence")),
-            recording_url=form.get("RecordingUrl") or None,
+            seq=int(seq),
+            caller=_phone_or_none(request.form.get("From")),
+            called=fields.number("To"),
+            # A caller may key on and on where a step sets no limit: that is no answer we know.
+            digits=digits if digits is None or len(digits) <= MAX_DIGITS else None,
+            speech=speech.text.strip() or None,
+            speech_confidence=fields.fraction("Confidence"),
+            recording_url=fields.url("RecordingUrl"),
+            replaced_characters=speech.replaced,
         )
 
     def transcription_input(self, request: Request) -> TranscriptionInput:
         """A genuinely signed transcription callback, parsed; 403 if forged, 400 if malformed."""
-        form = self.authenticate(request)
-        sid, call_sid = form.get("TranscriptionSid", ""), form.get("CallSid", "")
-        if not sid.startswith("TR") or len(sid) > 64 or not call_sid.startswith("CA"):
-            raise BadRequest("not a transcription callback: TranscriptionSid, CallSid")
+        fields = TwilioForm(self.authenticate(request))
+        text = fields.text("TranscriptionText")
         return TranscriptionInput(
-            sid=sid,
-            call_sid=call_sid,
-            recording_url=form.get("RecordingUrl") or None,
-            completed=form.get("TranscriptionStatus") == "completed",
-            text=(form.get("TranscriptionText") or "").strip(),
+            sid=fields.sid("TranscriptionSid", ("TR",)),
+            call_sid=fields.sid("CallSid", ("CA",)),
+            recording_url=fields.url("RecordingUrl"),
+            completed=request.form.get("TranscriptionStatus") == "completed",
+            text=text.text.strip(),
+            replaced_characters=text.replaced,
         )
 
     def parse(self, request: Request) -> InboundMessage:
@@ -102,6 +109,7 @@ class VoiceAdapter:
             from_kind=ContactKind.PHONE if call.caller else None,
             to_address=call.called,
             media=(call.recording_url,) if call.recording_url else (),
+            replaced_characters=call.replaced_characters,
         )
 
     def send(self, message: OutboundMessage) -> str:
@@ -116,11 +124,4 @@ def _phone_or_none(raw: str | None) -> str | None:
     try:
         return normalise_phone(raw)
     except InvalidContactPointError:
-        return None
-
-
-def _float_or_none(raw: str | None) -> float | None:
-    try:
-        return float(raw) if raw else None
-    except ValueError:
         return None

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from werkzeug.exceptions import BadRequest, Forbidden
 
 from app.channels.base import InboundMessage, OutboundMessage
+from app.channels.outside_text import storable_values
 from app.contact_points import normalise_email, normalise_phone, normalise_postcode, optional
 from app.models.customer import ContactKind
 from app.vocabulary import Channel
@@ -65,8 +66,9 @@ class WebChatAdapter:
         payload: Any = request.get_json(silent=True)
         if not isinstance(payload, dict):
             raise BadRequest("expected a JSON object")
+        cleaned, replaced = storable_values(payload)
         try:
-            post = _ChatPost.model_validate(payload)
+            post = _ChatPost.model_validate(cleaned)
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or "body"
@@ -86,6 +88,7 @@ class WebChatAdapter:
             from_address=contact[1],
             name_hint=post.name or None,
             postcode_hint=post.postcode,
+            replaced_characters=replaced,
         )
 
     def send(self, message: OutboundMessage) -> str:

@@ -53,6 +53,9 @@ def take_call_webhook(rt: Runtime, call: CallInput, public_base: str) -> str:
             step_url_maker(public_base), f"{public_base}{TRANSCRIPTION_PATH}",
         )  # fmt: skip
         answered = state.awaiting or "start"
+        if call.replaced_characters:
+            # Kept in the step's speech as U+FFFD; said here so the alteration is on record.
+            log.info("call.speech_replaced", seq=call.seq, characters=call.replaced_characters)
         if call.seq == 0:
             response = walker.start()
         else:

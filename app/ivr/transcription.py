@@ -102,7 +102,11 @@ def _keep_words(
             external_id=transcription.sid,
             body=transcription.text,
             media=[transcription.recording_url],
-            hints={},
+            hints=(
+                {"replaced_characters": str(transcription.replaced_characters)}
+                if transcription.replaced_characters
+                else {}
+            ),
             created_at=now,
             processed_at=now,  # triaged in this transaction: the relay has nothing to do
         )

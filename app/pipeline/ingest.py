@@ -181,6 +181,8 @@ def _hints(inbound: InboundMessage) -> dict[str, str]:
     hints = {"name": inbound.name_hint, "postcode": inbound.postcode_hint}
     if inbound.from_kind is not None and inbound.from_address is not None:
         hints["from_kind"] = inbound.from_kind.value
+    if inbound.replaced_characters:
+        hints["replaced_characters"] = str(inbound.replaced_characters)
     return {key: value for key, value in hints.items() if value}
 
 

@@ -12,6 +12,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.exceptions import Forbidden
 
 from app.channels.sms import SmsAdapter
+from app.channels.twilio_fields import TwilioForm
 from app.db import session as db_session
 from app.models import Message
 from app.pipeline.sms_intake import receive_sms
@@ -59,7 +60,8 @@ def inbound_sms() -> ResponseReturnValue:
 def status_callback() -> ResponseReturnValue:
     """Delivery reports: recorded on the outbound message, only ever moving forwards."""
     form = _sms().authenticate(request)
-    sid, status = form.get("MessageSid", ""), form.get("MessageStatus", "").lower()
+    sid = TwilioForm(form).sid("MessageSid", ("SM", "MM"))
+    status = form.get("MessageStatus", "").lower()
     if status not in STATUS_ORDER:
         return Response("unknown status", status=400)
     with db_session(runtime().engine) as session:

@@ -101,3 +101,13 @@ def test_a_transcription_for_no_voicemail_of_ours_changes_nothing(line_closed: S
     assert post_signed(line_closed, CALLBACK, call.form(TranscriptionText="no sid"))[0] == 400
     with Session(line_closed.rt.engine) as session:
         assert count(session, Message) == 0
+
+
+def test_a_nul_in_the_words_is_kept_as_a_replacement(line_closed: Server) -> None:
+    call = _voicemail(line_closed)
+    form = _transcribed(call, "please\x00 ring me back")
+    assert post_signed(line_closed, CALLBACK, form)[0] == 204
+    with Session(line_closed.rt.engine) as session:
+        words = session.exec(select(Message)).one()
+        assert words.body == "please\ufffd ring me back"
+        assert words.hints["replaced_characters"] == "1"
