@@ -39,8 +39,9 @@ def open_case(
     draw the same reference at once cannot both have it.
     """
     first_stage = CaseStageChange(
-        case_id=UNLINKED, from_stage=None, to_stage=case.stage, actor=actor, reason=reason
-    )
+        case_id=UNLINKED, from_stage=None, to_stage=case.stage, actor=actor, reason=reason,
+        at=case.created_at,  # the caller's clock, not the wall's: a simulated call, the demo
+    )  # fmt: skip
     family = [Belonging(first_stage), *belongings]
     for _ in range(_ATTEMPTS):
         if insert_family(session, case, family, unique="reference"):

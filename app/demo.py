@@ -3,12 +3,13 @@ complaint Doris made on the website and phones about (the strategy's own example
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time
 
 from sqlmodel import Session, select
 
 from app.cases import start_case
 from app.contact_points import normalise_email, normalise_phone
+from app.lifecycle.stages import move_case
 from app.models import Advisor, BinRound, Case, ContactKind, ContactPoint, Customer, utcnow
 from app.runtime import Runtime
 from app.vocabulary import Channel
@@ -62,6 +63,15 @@ DEMO_COMPLAINT_DIGITS = "204318"
 DEMO_COMPLAINT = (
     "My assisted bin collection has been missed three weeks running and I cannot take the bin "
     "down the drive myself."
+)
+
+DEMO_ACTOR = "frontdoor:demo"
+# Her complaint's story, as (working days before the seed day, local time, stage, why). It is
+# dated from the day it is seeded, so the README's call reads the same whenever it is tried.
+DEMO_STORY = (
+    (2, time(19, 40), "received", "complaint form on the website"),
+    (1, time(9, 15), "acknowledged", "acknowledged; investigating officer: Dev Patel"),
+    (1, time(11, 30), "investigating", "Dev Patel has asked the waste team for the crew's logs"),
 )
 
 # Sector -> weekday (Monday is 0). Recycling weeks are counted from 5 January 2026.
@@ -122,19 +132,22 @@ def seed(session: Session) -> dict[str, int]:
 
 
 def seed_complaint(session: Session, rt: Runtime) -> bool:
-    """Doris's complaint, made on the website two days ago from her mobile; False if there."""
+    """Doris's complaint, made on the website two working days ago from her mobile and moved
+    through its stages as officers would move it; False if it is there already."""
     reference = f"{rt.settings.case_reference_prefix}-{DEMO_COMPLAINT_DIGITS}"
     if session.exec(select(Case.id).where(Case.reference == reference)).first() is not None:
         return False
     doris = session.exec(select(Customer).where(Customer.name == RESIDENTS[0][0])).one()
     complaint = rt.case_types["complaint"]
-    made = utcnow() - timedelta(days=2)
+    (_, _, first_stage, why), *moves = DEMO_STORY
+    assert first_stage == complaint.lifecycle.initial
+    made = _story_moment(rt, DEMO_STORY[0])
     case = Case(
         reference=reference,
         customer_id=doris.id,
         case_type=complaint.id,
         intent="complaint_new",
-        stage=complaint.lifecycle.initial,
+        stage=first_stage,
         queue="complaints",
         channel=Channel.WEB.value,
         summary=DEMO_COMPLAINT,
@@ -143,6 +156,19 @@ def seed_complaint(session: Session, rt: Runtime) -> bool:
         created_at=made,
         updated_at=made,
     )
-    start_case(session, case, complaint, rt.calendar, "frontdoor:demo", "demo data", made)
+    start_case(session, case, complaint, rt.calendar, DEMO_ACTOR, why, made)
+    for step in moves:
+        _, _, stage, why = step
+        move_case(
+            session, rt.case_types, rt.calendar, case, stage, DEMO_ACTOR, why,
+            _story_moment(rt, step),
+        )  # fmt: skip
     session.commit()
     return True
+
+
+def _story_moment(rt: Runtime, step: tuple[int, time, str, str]) -> datetime:
+    """When a step of the story happened: working days before today, at a local time."""
+    working_days_back, at, _, _ = step
+    day = rt.calendar.working_days_before(rt.calendar.today(rt.clock()), working_days_back)
+    return datetime.combine(day, at, tzinfo=rt.calendar.zone).astimezone(UTC)

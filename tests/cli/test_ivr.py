@@ -67,7 +67,7 @@ def test_the_demo_has_dorises_complaint_for_the_strategys_own_call(tmp_path: Pat
     day = calendar.add_working_days(date.today(), 1)  # the complaint was made two days ago
     walked = _simulate(tmp_path, typed, "--from", "07700900101", "--at", f"{day} 10:00")
     assert walked.returncode == 0, walked.stderr
-    assert "Your complaint W N C, 2 0 4 3 1 8 has been received." in walked.stdout
+    assert "Your complaint W N C, 2 0 4 3 1 8 is being investigated." in walked.stdout
 
 
 def test_simulate_call_out_of_hours_takes_a_callback(tmp_path: Path) -> None:
