@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -20,7 +21,13 @@ log = structlog.get_logger(__name__)
 
 QUEUE_NAME = "frontdoor"
 FAILED_JOB_TTL = int(timedelta(days=365).total_seconds())
-RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])
+# Seconds between tries of a failing job: rq's retries, and the inline sweep's back-off.
+BACKOFF_SECONDS = (5, 30, 120, 600, 1800)
+RETRY = Retry(max=len(BACKOFF_SECONDS), interval=list(BACKOFF_SECONDS))
+# Set (NX) by whoever enqueues a message's handle_inbound, so it is enqueued once: the workers'
+# relays (app/jobs/relay.py) and a webhook given a copy of a message it already stored.
+RELAYED_KEY = "frontdoor:relayed:{}"
+RELAYED_TTL_SECONDS = 3600
 
 # Job name -> dotted path of the function rq imports in the worker.
 JOB_PATHS = {
@@ -35,6 +42,10 @@ class JobRunner(Protocol):
 
     def enqueue(self, job: str, record_id: int) -> bool: ...
 
+    def enqueue_inbound(self, message_id: int) -> bool:
+        """handle_inbound(message_id), unless a relay or another copy of the webhook has."""
+        ...
+
 
 class InlineJobRunner:
     """Runs the job at once, in this process: `make run` needs no Redis."""
@@ -46,6 +57,10 @@ class InlineJobRunner:
     def enqueue(self, job: str, record_id: int) -> bool:
         self._handlers[job](self._runtime, record_id)
         return True
+
+    def enqueue_inbound(self, message_id: int) -> bool:
+        # Handling is idempotent (a processed message is skipped under its row lock).
+        return self.enqueue("handle_inbound", message_id)
 
 
 class RqJobRunner:
@@ -68,6 +83,25 @@ class RqJobRunner:
             log.warning("jobs.enqueue_deferred", job=job, record_id=record_id)
             return False
         return True
+
+    def enqueue_inbound(self, message_id: int) -> bool:
+        """Enqueue handle_inbound at most once per message, whoever asks (relay or webhook).
+
+        A Twilio retry of a stored message must not enqueue it again, yet one that no one
+        enqueued (Redis was down, or it is older than the key) still gets its second chance.
+        """
+        key = RELAYED_KEY.format(message_id)
+        try:
+            if not self.connection.set(key, 1, nx=True, ex=RELAYED_TTL_SECONDS):
+                return False
+        except (RedisConnectionError, RedisTimeoutError):
+            log.warning("jobs.enqueue_deferred", job="handle_inbound", record_id=message_id)
+            return False
+        if self.enqueue("handle_inbound", message_id):
+            return True
+        with suppress(RedisConnectionError, RedisTimeoutError):
+            self.connection.delete(key)  # let the next copy try; the sweep is there if not
+        return False
 
     def schedule_in(self, delay: timedelta, job: str, record_id: int, job_id: str) -> None:
         """Run `job` after `delay` (needs a worker started with its scheduler).

@@ -10,7 +10,13 @@ from app.models import Message, OutboxMessage, utcnow
 from app.pipeline.decide import decide, routing_context
 from app.pipeline.handle import handle_message
 from app.pipeline.ingest import Ingested, ingest
-from app.pipeline.keywords import apply_keyword, might_be_keyword, recognise
+from app.pipeline.keywords import (
+    HELP_REPLY,
+    HELP_WORDS,
+    apply_keyword,
+    might_be_keyword,
+    recognise,
+)
 from app.pipeline.understand import Understanding
 from app.runtime import Runtime
 from app.understanding.entities import Entities
@@ -27,25 +33,34 @@ def receive_sms(rt: Runtime, inbound: InboundMessage) -> tuple[Ingested, str | N
     # Keywords and self-service are settled in this request; only the rest go to the relay.
     relay = rt.announces_inbound and word is None and not answer_now
     ingested = ingest(rt.engine, inbound, announce=relay)
+    # Twilio may send copies of one text at once; every copy must get the same TwiML.
     if word is not None:
-        if ingested.processed:
-            return ingested, None  # a replayed keyword changes nothing twice
-        with db_session(rt.engine) as session:
-            message = session.get_one(Message, ingested.message_id)
-            keyword = apply_keyword(session, message, word)
-            session.commit()
-        return ingested, keyword.reply
+        return ingested, _apply_keyword_once(rt, ingested.message_id, word)
     if ingested.processed:
         return ingested, _answer_already_given(rt, ingested.message_id)
     if answer_now:
         result = handle_message(rt, ingested.message_id, reply_in_response=True)
-        if result is not None and result.in_response:
-            return ingested, result.reply
-        return ingested, None
+        if result is None:
+            # Another copy handled it while this one waited on the row lock: say what it said.
+            return ingested, _answer_already_given(rt, ingested.message_id)
+        return ingested, result.reply if result.in_response else None
     # The reply goes through the outbox once the pipeline has decided, so it is never lost.
+    # A copy of a message already enqueued (by the relay or another copy) enqueues nothing.
     if not ingested.announced:
-        rt.jobs.enqueue("handle_inbound", ingested.message_id)
+        rt.jobs.enqueue_inbound(ingested.message_id)
     return ingested, None
+
+
+def _apply_keyword_once(rt: Runtime, message_id: int, word: str) -> str | None:
+    """Record the keyword unless a copy of this text already has; the same words either way."""
+    with db_session(rt.engine) as session:
+        message = session.exec(
+            select(Message).where(Message.id == message_id).with_for_update()
+        ).one()
+        if message.processed_at is None:
+            apply_keyword(session, message, word)
+            session.commit()
+    return HELP_REPLY if word in HELP_WORDS else None
 
 
 def _keyword(rt: Runtime, inbound: InboundMessage) -> str | None:

@@ -29,6 +29,7 @@ def accept_inbound(inbound: InboundMessage, handle: bool = True) -> Ingested:
         replay=not ingested.created,
     )
     if handle and not ingested.processed and not ingested.announced:
-        # A replay of a message we stored but never finished gets a second chance here.
-        rt.jobs.enqueue("handle_inbound", ingested.message_id)
+        # At most once per message: a replay of one already enqueued (by the relay or another
+        # copy) adds nothing, while one that never was (Redis was down) gets its second chance.
+        rt.jobs.enqueue_inbound(ingested.message_id)
     return ingested
