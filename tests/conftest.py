@@ -25,9 +25,11 @@ from app.logging import configure_logging
 from app.migrate import upgrade
 from app.runtime import Runtime, build_runtime
 from tests.databases import temporary_postgres
+from tests.hypothesis_profiles import load_profile
 from tests.ivr.phone import TUESDAY_MORNING, TUESDAY_NIGHT, Server, council_line
 
 REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
+load_profile()
 
 
 @pytest.fixture(autouse=True)
