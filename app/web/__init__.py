@@ -50,6 +50,7 @@ def _forget_request_id(_exc: BaseException | None) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.web.chat import bp as chat
     from app.web.health import bp as health
+    from app.web.openapi import bp as openapi
     from app.web.twilio import bp as twilio
     from app.web.voice import bp as voice
 
@@ -58,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     app.teardown_request(_forget_request_id)
     app.register_error_handler(HTTPException, _json_errors_for_the_api)
     app.register_blueprint(health)
+    app.register_blueprint(openapi)
     app.register_blueprint(chat)
     app.register_blueprint(twilio)
     app.register_blueprint(voice)
