@@ -47,6 +47,44 @@ def kill(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=10)
 
 
+def start_time(pid: int) -> int | None:
+    """The kernel's start time of a live (not zombie) process, so a reused pid is not mistaken."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()  # the name may hold spaces; skip past it
+    return None if fields[0] in ("Z", "X") else int(fields[19])
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """Every process below `pid`, with its start time."""
+    found: dict[int, int] = {}
+    todo = _children(pid)
+    while todo:
+        child = todo.pop()
+        started = start_time(child)
+        if started is not None and child not in found:
+            found[child] = started
+            todo += _children(child)
+    return found
+
+
+def survivors(snapshot: dict[int, int]) -> dict[int, int]:
+    """Those of a `descendants` snapshot still alive (and not a new process on a reused pid)."""
+    return {pid: t for pid, t in snapshot.items() if start_time(pid) == t}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
