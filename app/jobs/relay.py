@@ -6,17 +6,19 @@ it (re)connects it first catches up on every unhandled message, because notifica
 while nobody listened are gone. Several relays may run (one per worker): a Redis `SET NX` per
 message lets exactly one of them enqueue it. The sweep stays as the last safety net.
 
-It runs as a small process of its own beside `frontdoor worker`. It needs only psycopg, Redis
-and rq, not the NLU.
+It runs as a small process of its own beside `frontdoor worker` (`python -m app.jobs.relay`),
+tied to the worker by a parent-death signal (`app/jobs/lifeline.py`). It needs only psycopg,
+Redis and rq, not the NLU. It is a plain subprocess, not multiprocessing's spawn: spawn starts a
+resource_tracker too, which every later fork inherits and which outlived a SIGKILLed worker.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable
-from multiprocessing.context import SpawnProcess
 
 import psycopg
 import structlog
@@ -25,6 +27,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.engine import make_url
 
+from app.jobs.lifeline import die_with_parent
 from app.jobs.runner import RqJobRunner
 from app.pipeline.ingest import INBOUND_CHANNEL
 
@@ -108,18 +111,25 @@ class InboundRelay:
                 backoff = min(backoff * 2, 30.0)
 
 
-def _run(database_url: str, redis_url: str) -> None:
+def _run(parent: int) -> None:
+    """The relay process: its URLs come in its environment, never on its command line."""
+    die_with_parent(parent)
     from app.config import load_settings
     from app.logging import configure_logging
 
-    configure_logging(load_settings())
-    InboundRelay(database_url, redis_url).listen()
+    settings = load_settings()
+    configure_logging(settings)
+    if settings.redis_url is None:
+        raise SystemExit("configuration: REDIS_URL: needed to run the relay")
+    InboundRelay(settings.database_url, settings.redis_url).listen()
 
 
-def start_relay_process(database_url: str, redis_url: str) -> SpawnProcess:
-    """A fresh interpreter (spawn, not fork), ended with its worker."""
-    process = multiprocessing.get_context("spawn").Process(
-        target=_run, args=(database_url, redis_url), name="frontdoor-relay", daemon=True
-    )
-    process.start()
-    return process
+def start_relay_process(database_url: str, redis_url: str) -> subprocess.Popen[bytes]:
+    """A fresh interpreter beside the worker, ended with it however the worker ends."""
+    env = os.environ | {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    command = [sys.executable, "-m", "app.jobs.relay", str(os.getpid())]
+    return subprocess.Popen(command, env=env)  # noqa: S603 - our interpreter, our module
+
+
+if __name__ == "__main__":
+    _run(int(sys.argv[1]))
