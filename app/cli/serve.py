@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import click
 from redis import Redis
-from rq import Worker
 from rq.serializers import JSONSerializer
 
 from app.cli.common import runtime_or_exit, settings_or_exit
 from app.jobs import context, sweeper
+from app.jobs.lifeline import LifelineWorker
 from app.jobs.relay import InboundRelay, start_relay_process
 from app.jobs.runner import QUEUE_NAME
 
@@ -44,7 +44,10 @@ def serve(host: str, port: int) -> None:
 @click.command()
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
-    """Run an rq worker, with its scheduler and (on PostgreSQL) the inbound relay."""
+    """Run an rq worker, with its scheduler and (on PostgreSQL) the inbound relay.
+
+    Every process it starts dies with it, even if it is killed with SIGKILL (see lifeline).
+    """
     settings = settings_or_exit()
     if settings.redis_url is None:
         raise click.ClickException("configuration: REDIS_URL: needed to run a worker")
@@ -58,6 +61,6 @@ def worker(burst: bool) -> None:
             start_relay_process(settings.database_url, settings.redis_url)
     if not burst:
         sweeper.schedule_next(rt, timedelta(seconds=settings.sweep_interval_seconds))
-    Worker([QUEUE_NAME], connection=connection, serializer=JSONSerializer).work(
+    LifelineWorker([QUEUE_NAME], connection=connection, serializer=JSONSerializer).work(
         burst=burst, with_scheduler=not burst
     )
