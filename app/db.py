@@ -22,18 +22,21 @@ def build_engine(database_url: str, ping_idle_after: float = PING_IDLE_AFTER) ->
     """An engine for `database_url`; SQLite gets foreign keys, WAL and a busy timeout.
 
     PostgreSQL connections are checked before use only once they have sat idle for
-    `ping_idle_after` seconds (see `_ping_when_idle`).
+    `ping_idle_after` seconds (see `_ping_when_idle`). Statement parameters are hidden from
+    error text: they are residents' words, names and numbers, and errors get logged.
     """
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    engine = create_engine(url, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_size=10, max_overflow=10, hide_parameters=True)
     _ping_when_idle(engine, ping_idle_after)
     return engine
 

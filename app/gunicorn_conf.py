@@ -16,6 +16,8 @@ import gc
 import os
 from typing import Any
 
+from app.logging import gunicorn_logconfig
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 worker_class = "gthread"
@@ -23,6 +25,10 @@ threads = int(os.environ.get("WEB_THREADS", "2"))
 timeout = 30
 # "-" logs each request to stdout; WEB_ACCESS_LOG="" turns access logs off.
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
+# The path without its query string, and no referer: either could carry a resident's details.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%(a)s"'
+# Both logs rendered and redacted as the app's own are (app/logging.py).
+logconfig_dict = gunicorn_logconfig(access_log=accesslog is not None)
 
 
 def post_worker_init(worker: Any) -> None:
