@@ -6,17 +6,20 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
+from limits import parse_many
 from pydantic import (
     AfterValidator,
     AnyHttpUrl,
+    BeforeValidator,
     Field,
     SecretStr,
     ValidationError,
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -24,6 +27,35 @@ from app.contact_points import normalise_phone, optional
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_URL = f"sqlite:///{REPO_ROOT / 'instance' / 'frontdoor.sqlite3'}"
+
+
+def _rate_limit(value: str) -> str:
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a rate limit such as '20/minute'") from None
+    return value
+
+
+RateLimit = Annotated[str, AfterValidator(_rate_limit)]
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] as browsers send it in Origin (default ports left out)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"{url!r} is not an http(s) origin")
+    default = {"http": 80, "https": 443}[parts.scheme]
+    port = f":{parts.port}" if parts.port not in (None, default) else ""
+    return f"{parts.scheme}://{parts.hostname}{port}"
+
+
+def _origins(value: object) -> tuple[str, ...]:
+    """A comma-separated list (as the environment gives it) or a sequence of origins."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise ValueError("expected comma-separated origins")
+    return tuple(origin_of(str(item)) for item in items if str(item).strip())
 
 
 class ConfigError(Exception):
@@ -73,6 +105,19 @@ class Settings(BaseSettings):
     timezone: str = "Europe/London"
     log_format: Literal["json", "console"] | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # Rate limits, in the `limits` notation ("20/minute", "5/second;100/hour").
+    chat_start_rate_limit: RateLimit = "30/minute"  # new conversations, per address
+    chat_message_rate_limit: RateLimit = "20/minute"  # messages posted, per conversation
+    # Every /api/ request (polls included) per address: room for a library's shared address.
+    chat_address_rate_limit: RateLimit = "600/minute"
+    # Per address, and all of Twilio comes from Twilio's addresses: a flood guard, far above
+    # any real traffic, because a 429 to Twilio loses the resident's message.
+    webhook_rate_limit: RateLimit = "10000/minute"
+    # Origins, besides PUBLIC_BASE_URL's and the page's own, whose pages may call /api/.
+    chat_allowed_origins: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_origins)] = ()
+    # Reverse proxies in front of us whose X-Forwarded-For/-Proto we trust (0: none).
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
 
     @field_validator("database_url")
     @classmethod
