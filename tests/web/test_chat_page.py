@@ -1,4 +1,8 @@
-"""The web chat page in a real headless Chromium (Debian's), driven by Playwright."""
+"""The web chat page in a real headless Chromium (Debian's), driven by Playwright.
+
+Every page is watched: a console error, a Content-Security-Policy violation or a failed request
+(the favicon's 404 once) fails the test, so the page keeps working under the strict policy.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -42,9 +46,47 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+# Before any of the page's own script: violations are recorded where the test can read them.
+_RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__violations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
+
+
+class Watched:
+    """A page whose console errors, CSP violations and failed requests are kept."""
+
+    def __init__(self, browser: Browser, site: str) -> None:
+        self.page: Page = browser.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.page.on("response", self._response)
+        self.page.add_init_script(_RECORD_VIOLATIONS)
+        self.page.goto(site + "/")
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type in {"error", "warning"} or "Refused to" in message.text:
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def _response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"{response.status} {response.url}")
+
+    def violations(self) -> list[str]:
+        found: list[str] = self.page.evaluate("() => window.__violations")
+        return found
+
+    def assert_clean(self) -> None:
+        assert self.violations() == []
+        assert self.problems == []
+
+
 def _chat(browser: Browser, site: str, text: str, screenshot: Path) -> str:
-    page = browser.new_page()
-    page.goto(site + "/")
+    watched = Watched(browser, site)
+    page = watched.page
     assert page.get_by_text("call 999").is_visible()
     page.get_by_label("Your message").fill(text)
     page.get_by_role("button", name="Send").click()
@@ -52,6 +94,7 @@ def _chat(browser: Browser, site: str, text: str, screenshot: Path) -> str:
     reply.wait_for(timeout=15_000)
     page.screenshot(path=str(screenshot))
     text_shown = reply.inner_text()
+    watched.assert_clean()
     page.close()
     return text_shown
 
@@ -81,4 +124,40 @@ def test_a_bad_postcode_is_explained_and_the_message_kept(browser: Browser, site
     alert.wait_for(timeout=10_000)
     assert "postcode" in alert.inner_text()
     assert page.get_by_label("Your message").input_value() == "when are my bins"
+    page.close()
+
+
+def test_the_page_runs_under_its_policy_and_the_policy_is_enforced(
+    browser: Browser, site: str
+) -> None:
+    watched = Watched(browser, site)
+    page = watched.page
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => document.querySelector('link[rel=icon]').href").endswith(".svg")
+    watched.assert_clean()
+    # Script injected into the page the way an XSS would be is refused, and reported.
+    page.evaluate(
+        """() => {
+        const script = document.createElement("script");
+        script.textContent = "window.__ran = true";
+        document.body.append(script);
+    }"""
+    )
+    page.wait_for_function("() => window.__violations.length > 0")
+    assert page.evaluate("() => window.__ran") is None
+    assert any(found.startswith("script-src") for found in watched.violations())
+    page.close()
+
+
+def test_markup_in_a_message_is_shown_as_text_and_never_run(browser: Browser, site: str) -> None:
+    hostile = '<img src=x onerror="window.__pwned = 1"><script>window.__pwned = 2</script>'
+    watched = Watched(browser, site)
+    page = watched.page
+    page.get_by_label("Your message").fill(hostile)
+    page.get_by_role("button", name="Send").click()
+    page.locator("#transcript li.out").first.wait_for(timeout=15_000)
+    assert page.locator("#transcript li.in").first.inner_text() == hostile
+    assert page.locator("#transcript img, #transcript script").count() == 0
+    assert page.evaluate("() => window.__pwned") is None
+    watched.assert_clean()
     page.close()
