@@ -2,6 +2,9 @@
 
 The simulator signs each request as Twilio would (with a throwaway token of its own), so the
 menu designer exercises exactly what a phone would: signature check, steps, TwiML.
+
+A call tried while the lines are closed (an evening, a weekend) would only ever reach the
+closed menu, so without `--at` it is rehearsed at the lines' next opening, and says so.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import click
@@ -16,14 +20,47 @@ from flask.testing import FlaskClient
 from twilio.request_validator import RequestValidator
 
 from app import create_app
+from app.calendar import CouncilCalendar
 from app.cli.common import settings_or_exit
 from app.config import ConfigError
 from app.contact_points import InvalidContactPointError, normalise_phone
 from app.ivr.twiml_reader import Heard, read_twiml
+from app.lifecycle.wording import friendly_date
 from app.routing.yaml_source import DataFileError
 
 COUNCIL_LINE = "+441604837837"
 _KEYS = re.compile(r"^[0-9*#]+$")
+_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+REAL_CLOCK = "now"
+
+
+class _Moment(click.ParamType[datetime | str]):
+    """A local time, or "now" for the real clock."""
+
+    name = "TIME"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime | str:
+        if value == REAL_CLOCK:
+            return REAL_CLOCK
+        if isinstance(value, datetime):
+            return value
+        return click.DateTime(_FORMATS).convert(value, param, ctx)
+
+
+def rehearsal(calendar: CouncilCalendar, now: datetime) -> tuple[datetime, str] | None:
+    """When the lines are closed at `now`, their next opening and a line saying so."""
+    if calendar.is_open(now):
+        return None
+    opens = calendar.next_opening(now)
+    if opens is None:
+        return None
+    local = calendar.local(now)
+    return opens, (
+        f"The lines are closed now ({local:%A %H:%M}); rehearsing at the next opening, "
+        f"{friendly_date(opens.date())} {opens:%H:%M}. Use --at now to hear the closed lines."
+    )
 
 
 class SimulatedPhone:
@@ -78,10 +115,18 @@ class SimulatedPhone:
 @click.option(
     "--at",
     "moment",
-    type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]),
-    help="Pretend it is this local time.",
+    type=_Moment(),
+    help='Pretend it is this local time, or "now" for the real clock. Without it, a call '
+    "while the lines are closed is rehearsed at their next opening.",
 )
-def call(caller: str, moment: datetime | None) -> None:
+@click.option(
+    "--now",
+    "real_now",
+    type=click.DateTime(_FORMATS),
+    hidden=True,
+    help="Tests: the local time to take as the real clock's.",
+)
+def call(caller: str, moment: datetime | str | None, real_now: datetime | None) -> None:
     """Walk the IVR: type digits for keys, words for speech, Enter for silence; at a
     voicemail, the words of the message."""
     try:
@@ -95,9 +140,14 @@ def call(caller: str, moment: datetime | None) -> None:
     except (ConfigError, DataFileError) as exc:
         raise click.ClickException(str(exc)) from None
     rt = app.extensions["frontdoor"]
-    if moment is not None:
-        local = moment.replace(tzinfo=rt.calendar.zone)
-        rt.clock = lambda: local.astimezone(UTC)
+    if real_now is not None:
+        rt.clock = _stopped(real_now.replace(tzinfo=rt.calendar.zone))
+    if isinstance(moment, datetime):
+        rt.clock = _stopped(moment.replace(tzinfo=rt.calendar.zone))
+    elif moment is None and (rehearsed := rehearsal(rt.calendar, rt.clock())) is not None:
+        opens, said = rehearsed
+        click.echo(said)
+        rt.clock = _stopped(opens)
     phone = SimulatedPhone(
         app.test_client(), token, str(settings.public_base_url).rstrip("/"), number
     )
@@ -114,3 +164,9 @@ def call(caller: str, moment: datetime | None) -> None:
             click.echo("\n[caller hung up]")
             return
         heard = phone.answer(typed)
+
+
+def _stopped(moment: datetime) -> Callable[[], datetime]:
+    """A clock that always reads `moment`, in UTC as the real one does."""
+    fixed = moment.astimezone(UTC)
+    return lambda: fixed
