@@ -40,6 +40,10 @@ def _json_errors_for_the_api(exc: HTTPException) -> Response | HTTPException:
         return exc
     response = jsonify(error=exc.description)
     response.status_code = exc.code or 500
+    # Keep what the error says beyond its body: Allow on a 405, Retry-After on a 429.
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
     return response
 
 

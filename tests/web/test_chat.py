@@ -125,3 +125,9 @@ def test_every_response_carries_a_request_id(flask_app: Flask) -> None:
     assert offered.headers["X-Request-ID"] == "proxy-abc-12345"
     hostile = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
     assert hostile.headers["X-Request-ID"] != "<script>alert(1)</script>"
+
+
+def test_an_api_error_keeps_its_headers(flask_app: Flask) -> None:
+    response = flask_app.test_client().open("/api/chat/start", method="TRACE")
+    assert response.status_code == 405 and response.is_json
+    assert "POST" in response.headers["Allow"]
