@@ -19,7 +19,9 @@ AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 class TwilioApi:
     """Answers Messages.create like Twilio; `refuse` maps a To number to a Twilio error code."""
 
-    def __init__(self, delay: float = 0.0, refuse: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, delay: float = 0.0, refuse: dict[str, int] | None = None, port: int = 0
+    ) -> None:
         self.delay = delay
         self.refuse = refuse or {}
         self.calls: list[dict[str, str]] = []
@@ -65,7 +67,8 @@ class TwilioApi:
             def log_message(self, *_args: object) -> None:
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # A fixed port lets a test bring "Twilio" up where the app already points, mid-test.
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

@@ -48,14 +48,28 @@ class JobRunner(Protocol):
 
 
 class InlineJobRunner:
-    """Runs the job at once, in this process: `make run` needs no Redis."""
+    """Runs the job at once, in this process: `make run` needs no Redis.
+
+    It stands in for rq's worker, so like the worker it survives whatever a job raises: the
+    row the job was for is left as it was (an outbox row pending, a message unprocessed) and
+    the inline sweep (app/jobs/inline_sweep.py) tries it again later.
+    """
 
     def __init__(self, runtime: Runtime, handlers: dict[str, Callable[[Runtime, int], None]]):
         self._runtime = runtime
         self._handlers = handlers
 
     def enqueue(self, job: str, record_id: int) -> bool:
-        self._handlers[job](self._runtime, record_id)
+        try:
+            self._handlers[job](self._runtime, record_id)
+        except Exception as exc:
+            # Broad on purpose, as rq's worker is: a send fails with whatever its channel's
+            # library raises (twilio, requests, smtplib, ...), and a job failing here must not
+            # fail the webhook that happened to run it. The sweep retries; the log says which.
+            log.warning(
+                "jobs.inline_failed", job=job, record_id=record_id, error=type(exc).__name__
+            )
+            return False
         return True
 
     def enqueue_inbound(self, message_id: int) -> bool:
