@@ -21,9 +21,10 @@ from tests.jobs.workers import wait_for
 
 
 def _app(pg_url: str, redis_url: str) -> Flask:
-    return create_app(
-        {"DATABASE_URL": pg_url, "REDIS_URL": redis_url, "SECRET_KEY": "k", "LOG_FORMAT": "json"}
-    )
+    # Forty messages on one conversation in a second: more than a resident may send.
+    config = {"DATABASE_URL": pg_url, "REDIS_URL": redis_url, "SECRET_KEY": "k",
+              "LOG_FORMAT": "json", "CHAT_MESSAGE_RATE_LIMIT": "100/minute"}  # fmt: skip
+    return create_app(config)
 
 
 def _chat(app: Flask, count: int) -> None:
