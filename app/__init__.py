@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, current_app
 
 from app.config import Settings, load_settings
+from app.jobs.inline_sweep import start_inline_sweep
 from app.logging import configure_logging
 from app.runtime import Runtime, build_runtime
 
@@ -21,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1 * 1024 * 1024
     runtime: Runtime = build_runtime(settings)
     app.extensions["frontdoor"] = runtime
+    app.extensions["frontdoor.sweep"] = start_inline_sweep(runtime)  # None when rq sweeps
 
     from app.web import register_blueprints
 
