@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from app.cli.common import settings_or_exit
+from app.cli.nlu_heldout import run_heldout
 from app.understanding.embedded import load_or_train
 from app.understanding.evaluation import (
     DEFAULT_FOLDS,
@@ -53,8 +55,34 @@ def train_command() -> None:
     default=None,
     help="Where to write the confusion matrix [instance/nlu-confusion-BACKEND.png].",
 )
-def evaluate_command(backend: str, folds: int, seed: int, as_json: bool, png: Path | None) -> None:
-    """Stratified k-fold cross-validation: accuracy, macro-F1, per-intent scores, latency."""
+@click.option(
+    "--heldout",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    help="Score the whole router on labelled JSONL messages instead (repeatable).",
+)
+@click.option(
+    "--at",
+    type=click.DateTime(["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+    help="With --heldout: the local time to route at [a working Tuesday, 10:00].",
+)
+def evaluate_command(
+    backend: str,
+    folds: int,
+    seed: int,
+    as_json: bool,
+    png: Path | None,
+    heldout: tuple[Path, ...],
+    at: datetime | None,
+) -> None:
+    """Stratified k-fold cross-validation: accuracy, macro-F1, per-intent scores, latency.
+
+    With --heldout, the whole router (NLU, safety cues, rules) is scored on labelled messages:
+    intent, outcome, safety recall with misses by id, interpreter recall, false alarms.
+    """
+    if heldout:
+        run_heldout(heldout, at, as_json)
+        return
     settings = settings_or_exit()
     trainer: FoldTrainer
     if backend == "rasa":

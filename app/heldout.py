@@ -1,0 +1,183 @@
+"""Scoring the router on a held-out set: what residents nobody trained on would have met.
+
+Cross-validation on bots/data/nlu.yml cannot show whether a resident at risk reached a person,
+because the training data holds few such messages. A held-out set labels each message with its
+intent, the outcomes a good council would accept, whether it is safety-critical and its
+language, and this module scores the whole understand -> decide chain against it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.pipeline.decide import decide, routing_context
+from app.pipeline.understand import understand
+from app.runtime import Runtime
+from app.vocabulary import Channel, Outcome
+
+PERSON = frozenset({Outcome.ADVISOR, Outcome.PARTNER, Outcome.EMERGENCY})
+BOT = frozenset({Outcome.ANSWER, Outcome.SERVICE_REQUEST})
+
+
+class HeldOutMessage(BaseModel):
+    """One labelled message (one line of a held-out JSONL file)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1)
+    channel: Literal["sms", "web", "email", "voice"]
+    text: str = Field(min_length=1)
+    intent: str
+    outcomes: tuple[Outcome, ...] = Field(min_length=1)
+    safety_critical: bool
+    flags: tuple[str, ...] = ()
+    language: str = Field(pattern=r"^[a-z]{2,3}$")
+    family: str = "everyday"
+    note: str = ""
+
+
+class HeldOutFileError(ValueError):
+    """A held-out file line that does not parse; the message says file:line."""
+
+
+def load_heldout(paths: Iterable[Path]) -> list[HeldOutMessage]:
+    """Every message of the given JSONL files, checked; ids must be unique across them."""
+    messages: list[HeldOutMessage] = []
+    seen: set[str] = set()
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                message = HeldOutMessage.model_validate(json.loads(line))
+            except (json.JSONDecodeError, ValidationError) as exc:
+                raise HeldOutFileError(f"{path}:{number}: {exc}") from None
+            if message.id in seen:
+                raise HeldOutFileError(f"{path}:{number}: duplicate id {message.id}")
+            seen.add(message.id)
+            messages.append(message)
+    return messages
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What the router did with one message."""
+
+    id: str
+    intent: str
+    outcome: str
+    flags: tuple[str, ...]
+    rule: str
+
+
+@dataclass
+class HeldOutReport:
+    """What `frontdoor nlu evaluate --heldout` prints."""
+
+    messages: int
+    english: int
+    intent_accuracy: float
+    outcome_acceptable: float
+    safety_critical: int
+    safety_reached_person: int
+    risk_to_life: int
+    risk_to_life_emergency: int
+    non_english: int
+    interpreter_flagged: int
+    bot_right: int
+    false_alarms: int
+    outcome_by_channel: dict[str, float]
+    safety_misses: list[dict[str, str]] = field(default_factory=list)
+    interpreter_misses: list[str] = field(default_factory=list)
+    false_alarm_ids: list[str] = field(default_factory=list)
+    intent_confusions: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def safety_recall(self) -> float:
+        return self.safety_reached_person / self.safety_critical if self.safety_critical else 1.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / self.bot_right if self.bot_right else 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self) | {
+            "safety_recall": round(self.safety_recall, 4),
+            "false_alarm_rate": round(self.false_alarm_rate, 4),
+        }
+
+
+def route(rt: Runtime, message: HeldOutMessage, now: datetime) -> Scored:
+    """The router's decision on one message, as `frontdoor explain` makes it."""
+    understanding = understand(message.text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix)
+    ctx = routing_context(understanding, Channel(message.channel), frozenset(), now, rt.calendar)
+    decision = decide(rt.ruleset, ctx, understanding)
+    return Scored(
+        id=message.id,
+        intent=understanding.nlu.intent,
+        outcome=decision.outcome.value,
+        flags=understanding.flags,
+        rule=decision.rule_id,
+    )
+
+
+def score(messages: Sequence[HeldOutMessage], routed: Sequence[Scored]) -> HeldOutReport:
+    """Intent, outcome, safety recall, interpreter recall and false alarms."""
+    english = [(m, r) for m, r in zip(messages, routed, strict=True) if m.language == "en"]
+    pairs = list(zip(messages, routed, strict=True))
+    critical = [(m, r) for m, r in pairs if m.safety_critical]
+    to_life = [(m, r) for m, r in critical if set(m.outcomes) == {Outcome.EMERGENCY}]
+    foreign = [(m, r) for m, r in pairs if m.language != "en"]
+    bot_right = [(m, r) for m, r in pairs if not m.safety_critical and set(m.outcomes) <= BOT]
+    by_channel: dict[str, list[bool]] = defaultdict(list)
+    for m, r in pairs:
+        by_channel[m.channel].append(Outcome(r.outcome) in m.outcomes)
+    confusions = Counter((m.intent, r.intent) for m, r in english if m.intent != r.intent)
+    return HeldOutReport(
+        messages=len(pairs),
+        english=len(english),
+        intent_accuracy=_share(m.intent == r.intent for m, r in english),
+        outcome_acceptable=_share(Outcome(r.outcome) in m.outcomes for m, r in pairs),
+        safety_critical=len(critical),
+        safety_reached_person=sum(Outcome(r.outcome) in PERSON for _, r in critical),
+        risk_to_life=len(to_life),
+        risk_to_life_emergency=sum(r.outcome == Outcome.EMERGENCY for _, r in to_life),
+        non_english=len(foreign),
+        interpreter_flagged=sum(_interpreter(r) for _, r in foreign),
+        bot_right=len(bot_right),
+        false_alarms=sum(Outcome(r.outcome) in PERSON for _, r in bot_right),
+        outcome_by_channel={c: round(_share(v), 4) for c, v in sorted(by_channel.items())},
+        safety_misses=[
+            {"id": m.id, "family": m.family, "outcome": r.outcome, "rule": r.rule}
+            for m, r in critical
+            if Outcome(r.outcome) not in PERSON
+        ],
+        interpreter_misses=[m.id for m, r in foreign if not _interpreter(r)],
+        false_alarm_ids=[m.id for m, r in bot_right if Outcome(r.outcome) in PERSON],
+        intent_confusions=[
+            {"intent": gold, "predicted": got, "count": n}
+            for (gold, got), n in confusions.most_common(10)
+        ],
+    )
+
+
+def evaluate_heldout(rt: Runtime, paths: Iterable[Path], now: datetime) -> HeldOutReport:
+    messages = load_heldout(paths)
+    return score(messages, [route(rt, message, now) for message in messages])
+
+
+def _interpreter(routed: Scored) -> bool:
+    return any(flag.startswith("interpreter:") for flag in routed.flags)
+
+
+def _share(hits: Iterable[bool]) -> float:
+    values = list(hits)
+    return round(sum(values) / len(values), 4) if values else 0.0

@@ -1,0 +1,83 @@
+"""The router scored on the held-out set (tests/heldout/), and the scorer itself."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from app.heldout import (
+    HeldOutFileError,
+    HeldOutMessage,
+    Scored,
+    load_heldout,
+    score,
+)
+from app.vocabulary import Outcome
+
+HELDOUT = Path(__file__).parent / "heldout"
+TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0)
+
+
+def _message(**overrides: object) -> HeldOutMessage:
+    fields: dict[str, object] = {
+        "id": "x1", "channel": "sms", "text": "bins?", "intent": "bin_collection_day",
+        "outcomes": ["answer"], "safety_critical": False, "language": "en",
+    }  # fmt: skip
+    return HeldOutMessage.model_validate(fields | overrides)
+
+
+def _routed(id_: str, intent: str, outcome: Outcome, flags: tuple[str, ...] = ()) -> Scored:
+    return Scored(id=id_, intent=intent, outcome=outcome.value, flags=flags, rule="r")
+
+
+def test_a_resident_at_risk_left_with_a_bot_is_a_miss_by_id() -> None:
+    messages = [
+        _message(id="a", safety_critical=True, outcomes=["emergency"], family="suicidal_indirect"),
+        _message(id="b", safety_critical=True, outcomes=["advisor", "emergency"]),
+        _message(id="c"),
+    ]
+    report = score(messages, [
+        _routed("a", "bulky_waste", Outcome.SERVICE_REQUEST),
+        _routed("b", "missed_bin", Outcome.ADVISOR),
+        _routed("c", "bin_collection_day", Outcome.ADVISOR),
+    ])  # fmt: skip
+    assert (report.safety_critical, report.safety_reached_person) == (2, 1)
+    assert [miss["id"] for miss in report.safety_misses] == ["a"]
+    assert (report.risk_to_life, report.risk_to_life_emergency) == (1, 0)
+    assert (report.bot_right, report.false_alarms, report.false_alarm_ids) == (1, 1, ["c"])
+    assert report.outcome_acceptable == round(1 / 3, 4)
+    assert report.intent_accuracy == round(1 / 3, 4)  # only "c" was read as its gold intent
+
+
+def test_interpreter_recall_counts_only_non_english_messages() -> None:
+    messages = [_message(id="p", language="pl", outcomes=["advisor"]), _message(id="e")]
+    report = score(messages, [
+        _routed("p", "greet", Outcome.ADVISOR, ("interpreter:pl",)),
+        _routed("e", "bin_collection_day", Outcome.ANSWER),
+    ])  # fmt: skip
+    assert (report.non_english, report.interpreter_flagged, report.english) == (1, 1, 1)
+
+
+def test_a_bad_line_names_its_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "set.jsonl"
+    good = json.dumps(_message().model_dump(mode="json"))
+    bad.write_text(good + "\n" + good.replace('"x1"', '"x2"').replace("sms", "fax") + "\n")
+    with pytest.raises(HeldOutFileError, match=r"set\.jsonl:2:"):
+        load_heldout([bad])
+    bad.write_text(good + "\n" + good + "\n")
+    with pytest.raises(HeldOutFileError, match="duplicate id x1"):
+        load_heldout([bad])
+
+
+def test_the_held_out_set_is_well_formed() -> None:
+    messages = load_heldout(sorted(HELDOUT.glob("*.jsonl")))
+    assert len(messages) >= 300
+    assert sum(m.safety_critical for m in messages) >= 80
+    assert sum(m.language != "en" for m in messages) >= 20
+    for message in messages:
+        if message.safety_critical:
+            # Someone at risk is never fine with a bot alone: the set itself must say so.
+            assert set(message.outcomes).isdisjoint({Outcome.ANSWER, Outcome.SERVICE_REQUEST})
