@@ -19,6 +19,7 @@ import structlog
 
 from app.config import ConfigError, Settings, load_settings
 from app.contact_points import find_phone_numbers
+from app.understanding.text import email_spans
 
 REDACTED = "[redacted]"
 # How much of one value is scrubbed and kept; the middle of anything longer is cut.
@@ -53,7 +54,6 @@ _TRACE_KEYS = frozenset({"exception", "stack"})
 
 # Every pattern is linear on long input: the email's local part may only start where a run of
 # its characters starts (the look-behind), so a long token is walked once, not once per offset.
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s{0,3}\d[A-Z]{2}\b", re.IGNORECASE)
 _LONG_DIGITS = re.compile(r"\+?\d[\d\s-]{8,40}\d")
 
@@ -132,7 +132,9 @@ def redact_text(value: str, limit: int | None = None) -> str:
     value = _FAILING_ROW.sub(f"Failing row contains {REDACTED}", value)
     value = _VALUE_AFTER_COLON.sub(rf"\1: {REDACTED}", value)
     value = _QUOTED_OUT_OF_RANGE.sub(f"value {REDACTED} is out of range", value)
-    value = _EMAIL.sub(REDACTED, value)
+    # Every address, even one straight after another (the understanding's own linear search).
+    for start, end in reversed(list(email_spans(value))):
+        value = value[:start] + REDACTED + value[end:]
     # The plain pattern first: it is cheap, and leaves the phone number matcher less to try.
     value = _LONG_DIGITS.sub(REDACTED, value)
     for start, end, _ in reversed(find_phone_numbers(value)):

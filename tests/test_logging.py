@@ -117,3 +117,9 @@ def test_gunicorns_logs_use_the_redacting_formatter() -> None:
         assert logging.getLogger("gunicorn.error").propagate
     finally:
         configure_logging(load_settings({"LOG_FORMAT": "json"}))
+
+
+def test_an_address_straight_after_another_is_redacted_too() -> None:
+    for joined in ("write to a@b.com+jo.bloggs@example.org", "a@b.com..jo@example.org"):
+        scrubbed = redact_text(joined)
+        assert "jo.bloggs" not in scrubbed and "example.org" not in scrubbed, scrubbed
