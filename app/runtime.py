@@ -31,8 +31,6 @@ from app.understanding.safety import SafetyLexicon
 from app.understanding.training_data import routable_intents
 from app.vocabulary import Channel
 
-SAFETY_CUES_FILE = "safety_cues.yaml"
-
 
 @dataclass
 class Runtime:
@@ -85,7 +83,7 @@ def load_routing(settings: Settings) -> Routing:
         required_queues=(SAFEGUARDING_QUEUE,),
         case_types=case_types.by_id.keys(),
     )
-    lexicon = SafetyLexicon.load(rules_dir / SAFETY_CUES_FILE)
+    lexicon = SafetyLexicon.load_dir(rules_dir)
     calendar = CouncilCalendar(
         settings.timezone, load_closure_days(rules_dir), load_opening_hours(rules_dir)
     )

@@ -27,9 +27,11 @@ from pydantic import (
 
 from app.vocabulary import Flag, Priority
 
-DEFAULT_LEXICON_PATH = (
-    pathlib.Path(__file__).resolve().parents[2] / "routing_rules" / "safety_cues.yaml"
-)
+# The reviewed lexicon, and the further cue files merged after it (SafetyLexicon.load_dir).
+LEXICON_FILE = "safety_cues.yaml"
+LEXICON_GLOB = "safety_cues*.yaml"
+DEFAULT_RULES_DIR = pathlib.Path(__file__).resolve().parents[2] / "routing_rules"
+DEFAULT_LEXICON_PATH = DEFAULT_RULES_DIR / LEXICON_FILE
 
 
 class SafetyLexiconError(ValueError):
@@ -235,6 +237,54 @@ def _reject_duplicate_keys(node: yaml.Node | None, path: pathlib.Path) -> None:
             _reject_duplicate_keys(item, path)
 
 
+def _load_file(path: pathlib.Path) -> list[tuple[_Entry, str]]:
+    """One file's entries, each with its 'file:line', after the schema and self-tests pass."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise SafetyLexiconError(
+            f"{path}:{line}: invalid YAML: {' '.join(str(exc).split())}"
+        ) from None
+    _reject_duplicate_keys(root, path)
+    try:
+        model = _FileModel.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(part) for part in err["loc"]) or "<file>"
+        raise SafetyLexiconError(
+            f"{path}:{_line(root, err['loc'])}: {where}: {err['msg']}"
+        ) from None
+
+    def place(loc: tuple[int | str, ...]) -> str:
+        return f"{path}:{_line(root, loc)}"
+
+    loaded: list[tuple[_Entry, str]] = []
+    for i, cue in enumerate(model.safety_cues):
+        entry = _Entry(
+            SafetyCue(cue.id, cue.flag, cue.priority, cue.forces_human, cue.emergency),
+            tuple(re.compile(p, re.IGNORECASE) for p in cue.patterns),
+            tuple(re.compile(p, re.IGNORECASE) for p in cue.unless),
+        )
+        # The reviewed examples are the contract: refuse to start if the patterns break it.
+        for field, texts, wanted in (
+            ("examples", cue.examples, True),
+            ("non_examples", cue.non_examples, False),
+        ):
+            for j, sample in enumerate(texts):
+                if entry.matches(_Message(sample)) != wanted:
+                    verdict = "does not trigger" if wanted else "triggers"
+                    raise SafetyLexiconError(
+                        f"{place(('safety_cues', i, field, j))}: "
+                        f"{cue.id}: {field} entry {sample!r} {verdict} it"
+                    )
+        loaded.append((entry, place(("safety_cues", i, "id"))))
+    return loaded
+
+
 @dataclass(frozen=True)
 class SafetyLexicon:
     """The loaded, checked lexicon. Immutable; build it once with `load`."""
@@ -248,52 +298,34 @@ class SafetyLexicon:
 
     @classmethod
     def load(cls, path: pathlib.Path) -> SafetyLexicon:
-        """Read, validate and self-test the lexicon at `path`."""
-        text = path.read_text(encoding="utf-8")
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else 1
-            raise SafetyLexiconError(
-                f"{path}:{line}: invalid YAML: {' '.join(str(exc).split())}"
-            ) from None
-        _reject_duplicate_keys(root, path)
-        try:
-            model = _FileModel.model_validate(data)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(part) for part in err["loc"]) or "<file>"
-            raise SafetyLexiconError(
-                f"{path}:{_line(root, err['loc'])}: {where}: {err['msg']}"
-            ) from None
+        """Read, validate and self-test the one lexicon file at `path`."""
+        return cls._merge([path])
 
-        def fail(loc: tuple[int | str, ...], reason: str) -> SafetyLexiconError:
-            return SafetyLexiconError(f"{path}:{_line(root, loc)}: {reason}")
+    @classmethod
+    def load_dir(cls, rules_dir: pathlib.Path) -> SafetyLexicon:
+        """Every `safety_cues*.yaml` in `rules_dir`, merged: safety_cues.yaml first, then by name.
 
+        Cue files can be split by reviewer (e.g. community-language cues) without a code change;
+        a cue id defined twice is an error naming both places.
+        """
+        main = rules_dir / LEXICON_FILE
+        if not main.is_file():
+            raise SafetyLexiconError(f"{main}:1: missing: the reviewed lexicon must exist")
+        others = sorted(p for p in rules_dir.glob(LEXICON_GLOB) if p.name != LEXICON_FILE)
+        return cls._merge([main, *others])
+
+    @classmethod
+    def _merge(cls, paths: list[pathlib.Path]) -> SafetyLexicon:
         entries: list[_Entry] = []
-        for i, cue in enumerate(model.safety_cues):
-            if any(entry.cue.cue_id == cue.id for entry in entries):
-                raise fail(("safety_cues", i, "id"), f"duplicate id {cue.id!r}")
-            entry = _Entry(
-                SafetyCue(cue.id, cue.flag, cue.priority, cue.forces_human, cue.emergency),
-                tuple(re.compile(p, re.IGNORECASE) for p in cue.patterns),
-                tuple(re.compile(p, re.IGNORECASE) for p in cue.unless),
-            )
-            # The reviewed examples are the contract: refuse to start if the patterns break it.
-            for field, texts, wanted in (
-                ("examples", cue.examples, True),
-                ("non_examples", cue.non_examples, False),
-            ):
-                for j, sample in enumerate(texts):
-                    if entry.matches(_Message(sample)) != wanted:
-                        verdict = "does not trigger" if wanted else "triggers"
-                        raise fail(
-                            ("safety_cues", i, field, j),
-                            f"{cue.id}: {field} entry {sample!r} {verdict} it",
-                        )
-            entries.append(entry)
+        where: dict[str, str] = {}
+        for path in paths:
+            for entry, place in _load_file(path):
+                first = where.setdefault(entry.cue.cue_id, place)
+                if first != place:
+                    raise SafetyLexiconError(
+                        f"{place}: duplicate id {entry.cue.cue_id!r} (first defined at {first})"
+                    )
+                entries.append(entry)
         return cls(tuple(entries))
 
     def detect(self, text: str) -> list[SafetyCue]:

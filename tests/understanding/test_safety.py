@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from app.understanding.safety import (
     DEFAULT_LEXICON_PATH,
+    DEFAULT_RULES_DIR,
     SafetyCue,
     SafetyLexicon,
     SafetyLexiconError,
@@ -22,8 +23,11 @@ from app.understanding.safety import (
 )
 from app.vocabulary import Flag, Priority
 
-_RAW: list[dict[str, Any]] = yaml.safe_load(DEFAULT_LEXICON_PATH.read_text(encoding="utf-8"))[
-    "safety_cues"
+# Every cue file the service loads (safety_cues.yaml and any safety_cues*.yaml beside it).
+_RAW: list[dict[str, Any]] = [
+    cue
+    for path in sorted(DEFAULT_RULES_DIR.glob("safety_cues*.yaml"))
+    for cue in yaml.safe_load(path.read_text(encoding="utf-8"))["safety_cues"]
 ]
 # Parametrised straight from the YAML, so adding an example adds a test.
 _EXAMPLES = [(cue["id"], text) for cue in _RAW for text in cue["examples"]]
@@ -33,7 +37,7 @@ _NON_EXAMPLES = [(cue["id"], text) for cue in _RAW for text in cue["non_examples
 @functools.cache
 def _real_lexicon() -> SafetyLexicon:
     # Loaded once, as in production; lazily, so a broken lexicon fails tests rather than collection.
-    return SafetyLexicon.load(DEFAULT_LEXICON_PATH)
+    return SafetyLexicon.load_dir(DEFAULT_RULES_DIR)
 
 
 @pytest.fixture
@@ -311,6 +315,62 @@ def test_invalid_yaml_names_line(tmp_path: pathlib.Path) -> None:
 
 def test_empty_file_is_rejected(tmp_path: pathlib.Path) -> None:
     assert ":1: " in _error(_write(tmp_path, ""))
+
+
+# --- several cue files ---------------------------------------------------------------
+
+
+def _other_cue(cue_id: str = "mental_health.other", word: str = "dread") -> str:
+    return _GOOD_ENTRY.replace("mental_health.test", cue_id).replace("panic", word)
+
+
+def test_load_dir_merges_every_cue_file_main_first(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "safety_cues_b.yaml").write_text(_other_cue("mental_health.b", "gloom"))
+    (tmp_path / "safety_cues_a.yaml").write_text(_other_cue("mental_health.a", "dread"))
+    (tmp_path / "safety_cues.yaml").write_text(_GOOD_ENTRY)
+    (tmp_path / "10-safety.yaml").write_text("rules: []\n")  # not a cue file: ignored
+    lexicon = SafetyLexicon.load_dir(tmp_path)
+    assert [cue.cue_id for cue in lexicon.cues] == [
+        "mental_health.test",
+        "mental_health.a",
+        "mental_health.b",
+    ]
+    assert _ids(lexicon.detect("panic, dread and gloom")) == [
+        "mental_health.test",
+        "mental_health.a",
+        "mental_health.b",
+    ]
+
+
+def test_load_dir_duplicate_id_across_files_names_both(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "safety_cues.yaml").write_text(_GOOD_ENTRY)
+    (tmp_path / "safety_cues_languages.yaml").write_text(
+        "# header\n" + _other_cue("mental_health.test")
+    )
+    with pytest.raises(SafetyLexiconError) as info:
+        SafetyLexicon.load_dir(tmp_path)
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'safety_cues_languages.yaml'}:3: duplicate id")
+    assert f"{tmp_path / 'safety_cues.yaml'}:2" in message
+
+
+def test_load_dir_checks_the_extra_files_too(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "safety_cues.yaml").write_text(_GOOD_ENTRY)
+    (tmp_path / "safety_cues_x.yaml").write_text(_other_cue().replace('"I dread"', '"all is well"'))
+    with pytest.raises(SafetyLexiconError, match=r"safety_cues_x\.yaml:11: .*does not trigger"):
+        SafetyLexicon.load_dir(tmp_path)
+
+
+def test_load_dir_requires_the_reviewed_lexicon(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "safety_cues_languages.yaml").write_text(_GOOD_ENTRY)
+    with pytest.raises(SafetyLexiconError, match=r"safety_cues\.yaml:1: missing"):
+        SafetyLexicon.load_dir(tmp_path)
+
+
+def test_the_service_loads_every_cue_file_in_routing_rules(lexicon: SafetyLexicon) -> None:
+    ids = {cue.cue_id for cue in lexicon.cues}
+    assert {cue["id"] for cue in _RAW} == ids
+    assert ids >= {cue.cue_id for cue in SafetyLexicon.load(DEFAULT_LEXICON_PATH).cues}
 
 
 # --- properties ----------------------------------------------------------------------
