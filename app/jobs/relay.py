@@ -23,8 +23,6 @@ from collections.abc import Callable, Iterable
 import psycopg
 import structlog
 from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.engine import make_url
 
 from app.jobs.lifeline import die_with_parent
@@ -33,8 +31,6 @@ from app.pipeline.ingest import INBOUND_CHANNEL
 
 log = structlog.get_logger(__name__)
 
-RELAYED_KEY = "frontdoor:relayed:{}"
-RELAYED_TTL_SECONDS = 3600
 CATCH_UP_BATCH = 1000
 _UNHANDLED = (
     "SELECT id FROM message WHERE direction = 'in' AND processed_at IS NULL AND id > %s "
@@ -58,18 +54,8 @@ class InboundRelay:
 
     def relay(self, message_ids: Iterable[int]) -> int:
         """Enqueue each message no relay has enqueued yet; returns how many this one did."""
-        enqueued = 0
-        for message_id in message_ids:
-            try:
-                first = self._redis.set(
-                    RELAYED_KEY.format(message_id), 1, nx=True, ex=RELAYED_TTL_SECONDS
-                )
-            except (RedisConnectionError, RedisTimeoutError):
-                log.warning("relay.redis_unavailable", message_id=message_id)
-                continue  # the sweep enqueues it once Redis is back
-            if first and self._jobs.enqueue("handle_inbound", message_id):
-                enqueued += 1
-        return enqueued
+        # The same once-only key a webhook's replay uses (RqJobRunner.enqueue_inbound).
+        return sum(self._jobs.enqueue_inbound(message_id) for message_id in message_ids)
 
     def catch_up(self, connection: psycopg.Connection[tuple[int]]) -> int:
         """Relay every unhandled inbound message (what was announced while nobody listened)."""
