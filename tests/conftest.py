@@ -54,9 +54,23 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def _redis_db() -> Iterator[str]:
-    url = f"{REDIS_BASE}/{random.randint(1, 15)}"
-    yield url
-    Redis.from_url(url).flushdb()
+    """A Redis db no other test run on this machine holds: claimed in db 0, freed at the end.
+
+    Two runs at once (a developer's and CI's) must never flush each other's queues.
+    """
+    claims = Redis.from_url(f"{REDIS_BASE}/0")
+    for db in random.sample(range(1, 16), 15):
+        claim = f"frontdoor-test:redis-db:{db}"
+        if claims.set(claim, os.getpid(), nx=True, ex=2 * 3600):
+            break
+    else:
+        raise RuntimeError("every Redis db 1-15 is claimed by another test run")
+    url = f"{REDIS_BASE}/{db}"
+    try:
+        yield url
+    finally:
+        Redis.from_url(url).flushdb()
+        claims.delete(claim)
 
 
 @pytest.fixture
