@@ -19,7 +19,8 @@ from app.vocabulary import Channel
 
 
 def explain(rt: Runtime, text: str, channel: Channel, now: datetime) -> dict[str, Any]:
-    """One JSON-ready object: intent, confidence, outcome, queue, priority, flags, rule, reply."""
+    """One JSON-ready object: intent, confidence, outcome, queue, priority, flags, rule, reply
+    for the primary route, then `routes`: every need's route, with its rule and reason."""
     understanding = understand(text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix)
     ctx = routing_context(understanding, channel, frozenset(), now, rt.calendar)
     decision = decide(rt.ruleset, ctx, understanding)
@@ -39,4 +40,16 @@ def explain(rt: Runtime, text: str, channel: Channel, now: datetime) -> dict[str
         "flags": list(understanding.flags),
         "rule": decision.rule_id,
         "reply": reply,
+        "safety_override": decision.safety_override,
+        "routes": [
+            {
+                "outcome": route.outcome.value,
+                "queue": route.queue,
+                "priority": route.priority.value,
+                "case_type": route.case_type,
+                "rule": route.rule_id,
+                "reason": route.reason,
+            }
+            for route in decision.routes
+        ],
     }

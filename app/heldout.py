@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from app.pipeline.decide import decide, routing_context
+from app.pipeline.decide import HUMAN_RANK, decide, routing_context
 from app.pipeline.understand import understand
 from app.runtime import Runtime
 from app.vocabulary import Channel, Outcome
@@ -69,13 +69,19 @@ def load_heldout(paths: Iterable[Path]) -> list[HeldOutMessage]:
 
 @dataclass(frozen=True)
 class Scored:
-    """What the router did with one message."""
+    """What the router did with one message: the primary route's outcome and every route's."""
 
     id: str
     intent: str
     outcome: str
     flags: tuple[str, ...]
     rule: str
+    routes: tuple[str, ...] = ()
+
+    @property
+    def scored(self) -> Outcome:
+        """The most human of its routes: a message that reaches a person anywhere reached one."""
+        return max(map(Outcome, (self.outcome, *self.routes)), key=HUMAN_RANK.__getitem__)
 
 
 @dataclass
@@ -126,11 +132,13 @@ def route(rt: Runtime, message: HeldOutMessage, now: datetime) -> Scored:
         outcome=decision.outcome.value,
         flags=understanding.flags,
         rule=decision.rule_id,
+        routes=tuple(route.outcome.value for route in decision.routes),
     )
 
 
 def score(messages: Sequence[HeldOutMessage], routed: Sequence[Scored]) -> HeldOutReport:
-    """Intent, outcome, safety recall, interpreter recall and false alarms."""
+    """Intent, outcome, safety recall, interpreter recall and false alarms, each message scored
+    by its most human route (emergency > partner > advisor > service_request > answer)."""
     english = [(m, r) for m, r in zip(messages, routed, strict=True) if m.language == "en"]
     pairs = list(zip(messages, routed, strict=True))
     critical = [(m, r) for m, r in pairs if m.safety_critical]
@@ -139,29 +147,29 @@ def score(messages: Sequence[HeldOutMessage], routed: Sequence[Scored]) -> HeldO
     bot_right = [(m, r) for m, r in pairs if not m.safety_critical and set(m.outcomes) <= BOT]
     by_channel: dict[str, list[bool]] = defaultdict(list)
     for m, r in pairs:
-        by_channel[m.channel].append(Outcome(r.outcome) in m.outcomes)
+        by_channel[m.channel].append(r.scored in m.outcomes)
     confusions = Counter((m.intent, r.intent) for m, r in english if m.intent != r.intent)
     return HeldOutReport(
         messages=len(pairs),
         english=len(english),
         intent_accuracy=_share(m.intent == r.intent for m, r in english),
-        outcome_acceptable=_share(Outcome(r.outcome) in m.outcomes for m, r in pairs),
+        outcome_acceptable=_share(r.scored in m.outcomes for m, r in pairs),
         safety_critical=len(critical),
-        safety_reached_person=sum(Outcome(r.outcome) in PERSON for _, r in critical),
+        safety_reached_person=sum(r.scored in PERSON for _, r in critical),
         risk_to_life=len(to_life),
-        risk_to_life_emergency=sum(r.outcome == Outcome.EMERGENCY for _, r in to_life),
+        risk_to_life_emergency=sum(r.scored is Outcome.EMERGENCY for _, r in to_life),
         non_english=len(foreign),
         interpreter_flagged=sum(_interpreter(r) for _, r in foreign),
         bot_right=len(bot_right),
-        false_alarms=sum(Outcome(r.outcome) in PERSON for _, r in bot_right),
+        false_alarms=sum(r.scored in PERSON for _, r in bot_right),
         outcome_by_channel={c: round(_share(v), 4) for c, v in sorted(by_channel.items())},
         safety_misses=[
-            {"id": m.id, "family": m.family, "outcome": r.outcome, "rule": r.rule}
+            {"id": m.id, "family": m.family, "outcome": r.scored.value, "rule": r.rule}
             for m, r in critical
-            if Outcome(r.outcome) not in PERSON
+            if r.scored not in PERSON
         ],
         interpreter_misses=[m.id for m, r in foreign if not _interpreter(r)],
-        false_alarm_ids=[m.id for m, r in bot_right if Outcome(r.outcome) in PERSON],
+        false_alarm_ids=[m.id for m, r in bot_right if r.scored in PERSON],
         intent_confusions=[
             {"intent": gold, "predicted": got, "count": n}
             for (gold, got), n in confusions.most_common(10)

@@ -52,6 +52,30 @@ def test_a_resident_at_risk_left_with_a_bot_is_a_miss_by_id() -> None:
     assert report.intent_accuracy == round(1 / 3, 4)  # only "c" was read as its gold intent
 
 
+def test_a_message_is_scored_by_its_most_human_route() -> None:
+    messages = [
+        _message(id="bin+money", safety_critical=True, intent="missed_bin",
+                 outcomes=["advisor"]),
+        _message(id="bin+life", safety_critical=True, intent="missed_bin",
+                 outcomes=["emergency"]),
+        _message(id="bin", intent="missed_bin", outcomes=["service_request"]),
+    ]  # fmt: skip
+    report = score(messages, [
+        Scored("bin+money", "missed_bin", "service_request", (), "waste.missed-bin",
+               ("service_request", "advisor")),
+        Scored("bin+life", "missed_bin", "emergency", (), "safety.risk-to-life",
+               ("emergency", "service_request")),
+        Scored("bin", "missed_bin", "service_request", (), "waste.missed-bin",
+               ("service_request",)),
+    ])  # fmt: skip
+    # The bin report that also put a person onto the money reached a person: not a miss.
+    assert (report.safety_critical, report.safety_reached_person) == (2, 2)
+    assert report.safety_misses == []
+    assert (report.risk_to_life, report.risk_to_life_emergency) == (1, 1)
+    assert report.outcome_acceptable == 1.0
+    assert list(report.as_json())[:3] == ["messages", "english", "intent_accuracy"]
+
+
 def test_interpreter_recall_counts_only_non_english_messages() -> None:
     messages = [_message(id="p", language="pl", outcomes=["advisor"]), _message(id="e")]
     report = score(messages, [

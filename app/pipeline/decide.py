@@ -1,22 +1,62 @@
-"""Decide: the first matching rule, then the safety floor that no rule file can lower."""
+"""Decide: the first matching rule, the needs its flags raise, then the safety floor.
+
+A message may carry several needs ("my bin was missed, and I've no food and can't get out"), so
+a decision holds a primary route and `also` routes. The floor under every rule file adds a
+person; it never erases the request the resident made.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from app.calendar import CouncilCalendar
 from app.models import RoutingDecision
 from app.pipeline.understand import Understanding
-from app.routing.rules import RoutingContext, Ruleset
+from app.routing.rules import Need, RouteSpec, RoutingContext, Rule, Ruleset
 from app.vocabulary import Channel, Outcome, Priority, flag_name
 
 SAFEGUARDING_QUEUE = "safeguarding"
+FLOOR_RULE = "safety.floor"
+# A person route to this queue only says no team claimed the message; a need's team outranks it.
+GENERIC_QUEUE = "customer_services"
+# How human a route is, for choosing the primary route and for scoring: most human first.
+HUMAN_RANK = {
+    Outcome.ANSWER: 0,
+    Outcome.SERVICE_REQUEST: 1,
+    Outcome.ADVISOR: 2,
+    Outcome.PARTNER: 3,
+    Outcome.EMERGENCY: 4,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One need and who acts on it: the rule or need that chose it, and why."""
+
+    outcome: Outcome
+    queue: str | None
+    priority: Priority
+    case_type: str | None
+    rule_id: str
+    reason: str
+    answer: str | None = None
+    reply: str | None = None
+    # "rule" (the first match), "also" (the rule's `also`), "need" (the flags), "floor" (code).
+    source: str = "rule"
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return HUMAN_RANK[self.outcome], self.priority.rank
 
 
 @dataclass(frozen=True)
 class Decision:
-    """The routing decision for one message, as recorded."""
+    """The routing decision for one message, as recorded.
+
+    The top-level fields are the primary route's; `matched_rule` is the rule that matched first
+    (a safety override may have put another route first). `also` holds every other route.
+    """
 
     rule_id: str
     outcome: Outcome
@@ -27,6 +67,30 @@ class Decision:
     reply: str | None
     safety_override: bool
     context: RoutingContext
+    matched_rule: str = ""
+    reason: str = ""
+    source: str = "rule"
+    also: tuple[Route, ...] = ()
+
+    @property
+    def primary(self) -> Route:
+        return Route(
+            self.outcome, self.queue, self.priority, self.case_type,
+            self.rule_id, self.reason, self.answer, self.reply, self.source,
+        )  # fmt: skip
+
+    @property
+    def routes(self) -> tuple[Route, ...]:
+        return (self.primary, *self.also)
+
+    @property
+    def most_human(self) -> Outcome:
+        """The most human outcome among the routes: what the resident is sure to meet."""
+        return max(self.routes, key=lambda route: HUMAN_RANK[route.outcome]).outcome
+
+    @property
+    def needs_person(self) -> bool:
+        return any(route.outcome.is_human for route in self.routes)
 
 
 def routing_context(
@@ -38,6 +102,11 @@ def routing_context(
 ) -> RoutingContext:
     """The facts the rules may see."""
     local = calendar.local(now)
+    flag_priority: dict[str, Priority] = {}
+    for cue in understanding.cues:
+        flag_priority[cue.flag.value] = Priority.highest(
+            cue.priority, flag_priority.get(cue.flag.value, Priority.LOW)
+        )
     return RoutingContext(
         intent=understanding.nlu.intent,
         confidence=understanding.nlu.confidence,
@@ -49,32 +118,118 @@ def routing_context(
         entities=frozenset(
             name for name, value in vars(understanding.entities).items() if value is not None
         ),
+        flag_priority=flag_priority,
+        forced_flags=frozenset(cue.flag.value for cue in understanding.cues if cue.forces_human),
     )
 
 
 def decide(ruleset: Ruleset, ctx: RoutingContext, understanding: Understanding) -> Decision:
-    """Apply the rules; then make sure nobody at risk is left with the bot."""
+    """Apply the rules and the needs pass; then make sure nobody at risk is left with the bot."""
     rule = ruleset.first_match(ctx)
-    action = rule.then
-    outcome, queue = action.outcome, action.queue
-    priority = Priority.highest(action.priority, understanding.priority)
-    override = False
-    if understanding.emergency and outcome is not Outcome.EMERGENCY:
-        outcome, queue, override = Outcome.EMERGENCY, SAFEGUARDING_QUEUE, True
-    elif understanding.forces_human and not outcome.is_human:
-        outcome, queue, override = Outcome.ADVISOR, SAFEGUARDING_QUEUE, True
-    if outcome is Outcome.EMERGENCY:
-        priority = Priority.EMERGENCY
+    routes = [_spec_route(spec, rule.id, rule.description, "also") for spec in rule.then.also]
+    served: set[str] = set()
+    for need in ruleset.needs_raised(ctx):
+        if rule.then.queue != need.then.queue and all(r.queue != need.then.queue for r in routes):
+            routes.append(_need_route(need, ctx, understanding))
+            served.add(need.flag.value)
+    at_risk = understanding.emergency or understanding.forces_human
+    if understanding.emergency and not any(r.outcome is Outcome.EMERGENCY for r in routes):
+        routes.append(_floor_route(Outcome.EMERGENCY, Priority.EMERGENCY, understanding))
+        served |= ctx.forced_flags
+    if at_risk and not rule.then.outcome.is_human and not any(r.outcome.is_human for r in routes):
+        priority = Priority.highest(rule.then.priority, understanding.priority)
+        routes.append(_floor_route(Outcome.ADVISOR, priority, understanding))
+        served |= ctx.forced_flags
+    # The request's own route carries the urgency of whatever no other route serves.
+    unserved = (cue.priority for cue in understanding.cues if cue.flag.value not in served)
+    first = _rule_route(rule, Priority.highest(rule.then.priority, *unserved))
+    primary, override = first, False
+    if first.queue == GENERIC_QUEUE and any(r.outcome.is_human for r in routes):
+        primary, override = max(routes, key=lambda route: route.rank), at_risk
+        routes.remove(primary)
+    elif at_risk and routes:
+        # Someone may be at risk: the most human route leads, and a bot answer gives way to the
+        # person (who can give it); a request the resident made rides along.
+        most = max(routes, key=lambda route: route.rank)
+        if most.rank > first.rank:
+            primary, override = most, True
+            routes.remove(most)
+            if first.outcome is not Outcome.ANSWER:
+                routes.append(first)
+    if primary.outcome is Outcome.EMERGENCY:
+        primary = replace(primary, priority=Priority.EMERGENCY)
     return Decision(
-        rule_id=rule.id,
-        outcome=outcome,
-        queue=queue,
-        priority=priority,
-        case_type=action.case_type,
-        answer=None if override else action.answer,
-        reply=None if override else action.reply,
+        rule_id=primary.rule_id,
+        outcome=primary.outcome,
+        queue=primary.queue,
+        priority=primary.priority,
+        case_type=primary.case_type,
+        answer=primary.answer,
+        reply=primary.reply,
         safety_override=override,
         context=ctx,
+        matched_rule=rule.id,
+        reason=primary.reason,
+        source=primary.source,
+        also=tuple(sorted(routes, key=_order)),
+    )
+
+
+def _order(route: Route) -> tuple[int, int]:
+    return -route.rank[0], -route.rank[1]
+
+
+def _rule_route(rule: Rule, priority: Priority) -> Route:
+    action = rule.then
+    return Route(
+        outcome=action.outcome,
+        queue=action.queue,
+        priority=priority,
+        case_type=action.case_type,
+        rule_id=rule.id,
+        reason=rule.description,
+        answer=action.answer,
+        reply=action.reply,
+    )
+
+
+def _spec_route(spec: RouteSpec, rule_id: str, description: str, source: str) -> Route:
+    return Route(
+        outcome=spec.outcome,
+        queue=spec.queue,
+        priority=spec.priority,
+        case_type=spec.case_type,
+        rule_id=rule_id,
+        reason=spec.reason or description,
+        reply=spec.reply,
+        source=source,
+    )
+
+
+def _need_route(need: Need, ctx: RoutingContext, understanding: Understanding) -> Route:
+    """A need's route at the flag's own priority, its reason naming the cues that raised it."""
+    cues = [cue.cue_id for cue in understanding.cues if cue.flag is need.flag]
+    route = _spec_route(need.then, need.id, need.description, "need")
+    flag_priority = ctx.flag_priority.get(need.flag.value, Priority.NORMAL)
+    return replace(
+        route,
+        priority=Priority.highest(route.priority, flag_priority),
+        reason=f"{route.reason} ({', '.join(cues)})" if cues else route.reason,
+    )
+
+
+def _floor_route(outcome: Outcome, priority: Priority, understanding: Understanding) -> Route:
+    """The floor's own route, for a risk no rule or need put a person onto."""
+    cues = [cue.cue_id for cue in understanding.cues if cue.forces_human or cue.emergency]
+    reason = "a safety cue needs a person" + (f" ({', '.join(cues)})" if cues else "")
+    return Route(
+        outcome=outcome,
+        queue=SAFEGUARDING_QUEUE,
+        priority=priority,
+        case_type=None,
+        rule_id=FLOOR_RULE,
+        reason=reason,
+        source="floor",
     )
 
 

@@ -15,7 +15,10 @@ import pytest
 from tests.conftest import REPO
 
 FRONTDOOR = str(REPO / ".venv" / "bin" / "frontdoor")
-KEYS = ["intent", "confidence", "outcome", "queue", "priority", "flags", "rule", "reply"]
+KEYS = [
+    "intent", "confidence", "outcome", "queue", "priority", "flags", "rule", "reply",
+    "safety_override", "routes",
+]  # fmt: skip
 
 
 def run(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -50,6 +53,23 @@ def test_explain_prints_one_json_object_with_the_rule(fresh_sqlite: dict[str, st
     assert explained["reply"].startswith("Sorry your bin was missed")
 
 
+def test_explain_shows_every_need_and_its_route(fresh_sqlite: dict[str, str]) -> None:
+    text = "my bin wasnt collected again. my partner hits me if the bins are not out"
+    result = run("explain", text, "--channel", "sms", "--json", env=fresh_sqlite)
+    assert result.returncode == 0, result.stderr
+    explained = json.loads(result.stdout)
+    # The top-level keys are the primary route's: the person at risk comes first.
+    assert (explained["outcome"], explained["queue"]) == ("advisor", "safeguarding")
+    assert explained["rule"] == "safety.domestic-abuse" and explained["safety_override"]
+    routes = [(r["outcome"], r["queue"], r["rule"]) for r in explained["routes"]]
+    assert routes == [
+        ("advisor", "safeguarding", "safety.domestic-abuse"),
+        ("service_request", "waste", "waste.missed-bin"),
+    ]
+    assert "domestic_abuse.abuse" in explained["routes"][0]["reason"]
+    assert "Safeguarding team" in explained["reply"] and "bin was missed" in explained["reply"]
+
+
 def test_explain_jsonl_prints_one_object_per_line(
     fresh_sqlite: dict[str, str], tmp_path: Path
 ) -> None:
@@ -65,7 +85,7 @@ def test_explain_jsonl_prints_one_object_per_line(
     outputs = [json.loads(line) for line in result.stdout.strip().splitlines()]
     assert [o["rule"] for o in outputs] == [
         "waste.missed-bin",
-        "safety.risk-to-life",
+        "safety.crisis",  # the intent says it outright; the risk cue's need is the same route
         "members.enquiry",
     ]
     assert outputs[1]["outcome"] == "emergency" and outputs[1]["flags"] == ["risk_to_life"]

@@ -54,7 +54,7 @@ def test_risk_to_life_becomes_an_emergency_even_if_the_rule_says_answer(
 ) -> None:
     understanding = _understanding("hi there, I want to end it all", "greet")
     decision = _decide(careless_rules, understanding)
-    assert decision.rule_id == "greet"
+    assert decision.matched_rule == "greet" and decision.rule_id == "safety.risk-to-life"
     assert decision.outcome is Outcome.EMERGENCY
     assert decision.queue == SAFEGUARDING_QUEUE
     assert decision.priority is Priority.EMERGENCY
@@ -89,3 +89,89 @@ def test_understand_runs_every_layer_on_real_text() -> None:
     assert "bereavement" in result.flags
     assert result.priority is Priority.HIGH
     assert result.language is None
+
+
+@pytest.fixture(scope="module")
+def shipped_rules() -> Ruleset:
+    rules_dir = REPO / "routing_rules"
+    return load_ruleset(rules_dir, load_queues(rules_dir), INTENTS, ANSWER_PROVIDERS)
+
+
+@pytest.fixture(scope="module")
+def bare_floor(tmp_path_factory: pytest.TempPathFactory) -> Ruleset:
+    """Neither the safety rules nor the needs file: only the floor in code is left."""
+    rules_dir = tmp_path_factory.mktemp("bare") / "routing_rules"
+    shutil.copytree(REPO / "routing_rules", rules_dir)
+    (rules_dir / "10-safety.yaml").unlink()
+    (rules_dir / "70-needs.yaml").unlink()
+    return load_ruleset(rules_dir, load_queues(rules_dir), INTENTS, ANSWER_PROVIDERS)
+
+
+INTENTS = routable_intents(REPO / "bots")
+ABUSE_IN_A_BIN_REPORT = "the bin men skipped us again. he hits me when the bins are left out"
+
+
+def _kinds(decision: Decision) -> list[tuple[Outcome, str | None]]:
+    return [(route.outcome, route.queue) for route in decision.routes]
+
+
+def test_the_floor_adds_a_person_and_keeps_the_request(bare_floor: Ruleset) -> None:
+    decision = _decide(bare_floor, _understanding(ABUSE_IN_A_BIN_REPORT, "missed_bin"))
+    assert _kinds(decision) == [
+        (Outcome.ADVISOR, SAFEGUARDING_QUEUE),
+        (Outcome.SERVICE_REQUEST, "waste"),
+    ]
+    assert decision.safety_override is True and decision.rule_id == "safety.floor"
+    assert decision.matched_rule == "waste.missed-bin"
+    assert "domestic_abuse.abuse" in decision.reason
+    request = decision.also[0]
+    assert (request.rule_id, request.case_type, request.priority) == (
+        "waste.missed-bin",
+        "missed_bin",
+        Priority.NORMAL,  # the crew need not hurry because the resident is at risk
+    )
+
+
+def test_a_need_names_the_team_that_must_act(shipped_rules: Ruleset) -> None:
+    text = "missed bin on our road again. we've got nowhere to sleep tonight"
+    decision = _decide(shipped_rules, _understanding(text, "missed_bin"))
+    assert _kinds(decision) == [
+        (Outcome.ADVISOR, "housing_options"),
+        (Outcome.SERVICE_REQUEST, "waste"),
+    ]
+    assert decision.rule_id == "housing.homeless" and decision.priority is Priority.URGENT
+
+
+def test_risk_to_life_is_the_emergency_first_and_the_request_rides_along(
+    shipped_rules: Ruleset,
+) -> None:
+    text = "my bin has been missed three weeks running and honestly i want to end it all"
+    decision = _decide(shipped_rules, _understanding(text, "missed_bin"))
+    assert decision.outcome is Outcome.EMERGENCY and decision.priority is Priority.EMERGENCY
+    assert decision.queue == SAFEGUARDING_QUEUE and decision.safety_override is True
+    (request,) = decision.also
+    assert (request.outcome, request.queue, request.rule_id) == (
+        Outcome.SERVICE_REQUEST,
+        "waste",
+        "waste.missed-bin",
+    )
+    assert decision.most_human is Outcome.EMERGENCY
+
+
+def test_a_bot_answer_gives_way_to_the_person(shipped_rules: Ruleset) -> None:
+    text = "when is bin day? also my partner hits me"
+    decision = _decide(shipped_rules, _understanding(text, "bin_collection_day"))
+    assert _kinds(decision) == [(Outcome.ADVISOR, SAFEGUARDING_QUEUE)]
+    assert decision.answer is None and decision.safety_override is True
+
+
+def test_a_quiet_need_rides_beside_the_request_without_overriding_it(
+    shipped_rules: Ruleset,
+) -> None:
+    text = "bins not emptied on friday. i can't afford to feed the kids this week"
+    decision = _decide(shipped_rules, _understanding(text, "missed_bin"))
+    assert _kinds(decision) == [(Outcome.SERVICE_REQUEST, "waste"), (Outcome.ADVISOR, "revenues")]
+    assert decision.safety_override is False and decision.needs_person
+    assert decision.most_human is Outcome.ADVISOR
+    assert decision.also[0].rule_id == "needs.financial-hardship"
+    assert "financial_hardship.cannot_afford" in decision.also[0].reason

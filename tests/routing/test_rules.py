@@ -16,7 +16,7 @@ from app.routing.rules import Match, RoutingContext, Ruleset, load_ruleset
 from app.routing.yaml_source import DataFileError
 from app.runtime import build_runtime
 from app.understanding.training_data import routable_intents
-from app.vocabulary import Channel
+from app.vocabulary import Channel, Outcome, Priority
 from tests.conftest import REPO
 
 INTENTS = routable_intents(REPO / "bots")
@@ -62,12 +62,70 @@ def test_first_match_wins_and_open_cases_change_the_route() -> None:
     assert repeat.then.outcome.value == "advisor"
 
 
-def test_flags_outrank_intent() -> None:
+def test_a_flag_raises_its_need_beside_the_intent() -> None:
     ruleset = _load(REPO / "routing_rules")
-    rule = ruleset.first_match(
-        _ctx(intent="council_tax_payment", flags=frozenset({"domestic_abuse"}))
+    ctx = _ctx(
+        intent="council_tax_payment",
+        flags=frozenset({"domestic_abuse"}),
+        flag_priority={"domestic_abuse": Priority.URGENT},
+        forced_flags=frozenset({"domestic_abuse"}),
     )
-    assert rule.id == "safety.domestic-abuse"
+    assert ruleset.first_match(ctx).id == "council-tax.how-to-pay"
+    assert [need.id for need in ruleset.needs_raised(ctx)] == ["safety.domestic-abuse"]
+
+
+@pytest.mark.parametrize(
+    ("flag", "priority", "forced", "raised"),
+    [
+        ("children", Priority.NORMAL, False, []),  # a child mentioned is not a child at risk
+        ("children", Priority.URGENT, True, ["needs.children-at-risk"]),
+        ("elderly", Priority.NORMAL, False, []),
+        ("elderly", Priority.NORMAL, True, ["needs.older-person-not-seen"]),  # forced: always
+        ("homelessness", Priority.HIGH, False, ["housing.homeless"]),
+        ("financial_hardship", Priority.HIGH, False, ["needs.financial-hardship"]),
+    ],
+)
+def test_a_need_is_raised_by_a_forcing_cue_or_a_pressing_one(
+    flag: str, priority: Priority, forced: bool, raised: list[str]
+) -> None:
+    ruleset = _load(REPO / "routing_rules")
+    ctx = _ctx(
+        flags=frozenset({flag}),
+        flag_priority={flag: priority},
+        forced_flags=frozenset({flag}) if forced else frozenset(),
+    )
+    assert [need.id for need in ruleset.needs_raised(ctx)] == raised
+
+
+def test_a_need_s_when_holds_it_back() -> None:
+    ruleset = _load(REPO / "routing_rules")
+    food = _ctx(
+        intent="food_support",
+        flags=frozenset({"financial_hardship"}),
+        flag_priority={"financial_hardship": Priority.HIGH},
+    )
+    assert ruleset.needs_raised(food) == []
+
+
+def test_a_rule_may_raise_also_routes(rules_dir: Path) -> None:
+    _write(
+        rules_dir,
+        "45-also.yaml",
+        "rules:\n  - id: waste.bulky-also\n    description: d\n    when:\n"
+        "      intent: bulky_waste\n    then:\n      outcome: service_request\n"
+        "      queue: waste\n      case_type: bulky_waste\n      also:\n"
+        "        - outcome: advisor\n          queue: adult_social_care\n"
+        "          priority: high\n          reason: help to move it\n",
+    )
+    rule = _load(rules_dir).first_match(_ctx(intent="bulky_waste"))
+    assert rule.id == "waste.bulky-also"
+    (also,) = rule.then.also
+    assert (also.outcome, also.queue, also.priority, also.reason) == (
+        Outcome.ADVISOR,
+        "adult_social_care",
+        Priority.HIGH,
+        "help to move it",
+    )
 
 
 def test_low_confidence_goes_to_a_person() -> None:
@@ -184,6 +242,70 @@ BROKEN = {
         "    then:\n      outcome: advisor\n      queue: waste\n",
         5,
         "time_of_day",
+    ),
+    "also route to an unknown queue": (
+        "rules:\n  - id: x\n    description: d\n    when:\n      intent: pothole\n"
+        "    then:\n      outcome: service_request\n      queue: highways\n"
+        "      case_type: pothole\n      also:\n        - outcome: advisor\n"
+        "          queue: roads\n",
+        12,
+        "unknown queue 'roads'",
+    ),
+    "also route that answers": (
+        "rules:\n  - id: x\n    description: d\n    when:\n      intent: pothole\n"
+        "    then:\n      outcome: service_request\n      queue: highways\n"
+        "      case_type: pothole\n      also:\n        - outcome: answer\n"
+        "          queue: highways\n",
+        11,
+        "an answer is not a route of its own",
+    ),
+    "also partner route on a council queue": (
+        "rules:\n  - id: x\n    description: d\n    when:\n      intent: pothole\n"
+        "    then:\n      outcome: service_request\n      queue: highways\n"
+        "      case_type: pothole\n      also:\n        - outcome: partner\n"
+        "          queue: revenues\n",
+        12,
+        "needs a partner queue",
+    ),
+    "also with an unknown field": (
+        "rules:\n  - id: x\n    description: d\n    when:\n      intent: pothole\n"
+        "    then:\n      outcome: service_request\n      queue: highways\n"
+        "      case_type: pothole\n      also:\n        - outcome: advisor\n"
+        "          queue: revenues\n          answer: bin_day\n",
+        13,
+        "answer",
+    ),
+    "need for an unknown flag": (
+        "needs:\n  - id: n\n    description: d\n    flag: sadness\n"
+        "    then:\n      outcome: advisor\n      queue: revenues\n",
+        4,
+        "flag",
+    ),
+    "need a bot answers": (
+        "needs:\n  - id: n\n    description: d\n    flag: elderly\n"
+        "    then:\n      outcome: service_request\n      queue: waste\n"
+        "      case_type: missed_bin\n",
+        2,
+        "a need puts a person onto it",
+    ),
+    "need with an unknown queue": (
+        "needs:\n  - id: n\n    description: d\n    flag: elderly\n"
+        "    then:\n      outcome: advisor\n      queue: social_services\n",
+        7,
+        "unknown queue 'social_services'",
+    ),
+    "need with the id of a rule": (
+        "needs:\n  - id: greet\n    description: d\n    flag: elderly\n"
+        "    then:\n      outcome: advisor\n      queue: adult_social_care\n",
+        2,
+        "duplicate rule id 'greet'",
+    ),
+    "need with an unknown intent": (
+        "needs:\n  - id: n\n    description: d\n    flag: elderly\n    when:\n"
+        "      intent_not: [bin_day_typo]\n"
+        "    then:\n      outcome: advisor\n      queue: adult_social_care\n",
+        6,
+        "unknown intent 'bin_day_typo'",
     ),
 }
 
