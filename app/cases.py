@@ -6,13 +6,14 @@ import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, or_, select
 
 from app.audit import flags_set_event, record_flags_set
 from app.calendar import CouncilCalendar
 from app.lifecycle import clocks
 from app.lifecycle.types import CaseType
 from app.models import Case, CaseStageChange, utcnow
+from app.models.case import CaseLink
 from app.row_family import UNLINKED, Belonging, insert_family
 from app.vocabulary import REFERENCE_DIGITS, Priority
 
@@ -105,3 +106,40 @@ def fold_in(
 
 def touch(case: Case) -> None:
     case.updated_at = utcnow()
+
+
+def link_cases(session: Session, case_ids: Iterable[int], reason: str, now: datetime) -> int:
+    """Link every pair of `case_ids` (one row per pair, lower id first); returns rows added.
+
+    The callers hold the conversation's row lock, so no other handler links the same cases.
+    """
+    ids = sorted(set(case_ids))
+    pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
+    known = set(
+        session.exec(
+            select(CaseLink.case_id, CaseLink.linked_case_id).where(
+                col(CaseLink.case_id).in_(ids), col(CaseLink.linked_case_id).in_(ids)
+            )
+        ).all()
+    )
+    added = 0
+    for a, b in pairs:
+        if (a, b) not in known:
+            session.add(CaseLink(case_id=a, linked_case_id=b, reason=reason, created_at=now))
+            added += 1
+    return added
+
+
+def linked_cases(session: Session, case_id: int) -> list[Case]:
+    """The cases linked to `case_id`, oldest first."""
+    rows = session.exec(
+        select(CaseLink.case_id, CaseLink.linked_case_id).where(
+            or_(CaseLink.case_id == case_id, CaseLink.linked_case_id == case_id)
+        )
+    ).all()
+    others = {b if a == case_id else a for a, b in rows}
+    if not others:
+        return []
+    return list(
+        session.exec(select(Case).where(col(Case.id).in_(others)).order_by(col(Case.id))).all()
+    )

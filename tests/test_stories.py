@@ -46,7 +46,8 @@ def test_jade_homeless_tonight_with_children_is_never_left_with_the_bot(
         "+447700900202",
         "jade",
     )
-    decision = session.exec(select(RoutingDecision)).one()
+    decision = session.exec(select(RoutingDecision).order_by(col(RoutingDecision.id))).first()
+    assert decision is not None  # the first of her needs' decisions: the one she is put through
     assert decision.outcome == "advisor" and decision.priority == "urgent"
     assert decision.queue in {"safeguarding", "housing_options"}
     assert {"homelessness", "children"} <= set(decision.flags)

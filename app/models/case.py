@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.types import JSONType, UTCDateTime, empty_list, utcnow
@@ -50,3 +51,19 @@ class CaseStageChange(SQLModel, table=True):
     actor: str = Field(max_length=200)
     reason: str = ""
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CaseLink(SQLModel, table=True):
+    """Two cases raised for one resident's needs, so whoever holds one sees the other.
+
+    One row per pair, the lower id first; `reason` says why they were linked.
+    """
+
+    __tablename__ = "case_link"
+    __table_args__ = (UniqueConstraint("case_id", "linked_case_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    linked_case_id: int = Field(foreign_key="case.id", index=True)
+    reason: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -5,26 +5,33 @@ Everything here is written in the caller's transaction, including the reply's ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlmodel import Session, select
+import structlog
+from sqlmodel import Session, col, select
 
 from app.audit import record, record_flags_set
-from app.cases import new_reference, start_case
-from app.models import Case, Conversation, Message, OutboxMessage
+from app.cases import link_cases, new_reference, start_case
+from app.lifecycle.status import VERIFIED_KEY
+from app.models import Case, Conversation, Handoff, Message, OutboxMessage, RoutingDecision
+from app.pipeline import memory
 from app.pipeline.answers import (
     ANSWER_PROVIDERS,
     DEFAULT_REPLIES,
     AnswerContext,
     render_reply,
 )
-from app.pipeline.decide import Decision, decision_record
+from app.pipeline.decide import Decision, Route, decision_record
 from app.pipeline.understand import Understanding
 from app.runtime import Runtime
 from app.vocabulary import Outcome, Priority
 
+log = structlog.get_logger(__name__)
+
 ROUTER = "frontdoor:router"
+# Answers about a case the resident already has: the question joins that case.
+STATUS_ANSWERS = frozenset({"case_status", "subscribe_updates"})
 
 # The case type each outcome opens when its rule names none.
 DEFAULT_CASE_TYPE = {
@@ -44,6 +51,17 @@ class ActResult:
     outbox_id: int | None
     # True when the reply went back in the webhook's own response (TwiML), not the outbox relay.
     in_response: bool = False
+    # Every case this message raised or joined, one per need, the primary route's first.
+    case_ids: tuple[int, ...] = ()
+
+
+@dataclass
+class _Acted:
+    """One route carried out: the case it raised or joined (None for a bot answer)."""
+
+    route: Route
+    case: Case | None
+    new: bool = False
 
 
 def act(
@@ -55,36 +73,51 @@ def act(
     decision: Decision,
     now: datetime,
 ) -> ActResult:
-    """Carry out `decision` for `message`; the caller commits."""
-    case = None
-    if decision.outcome is not Outcome.ANSWER:
-        case = _case_for(session, rt, message, conversation, understanding, decision, now)
-    reply = compose_reply(session, rt, decision, understanding, case, conversation, now, message)
-    routing_decision = decision_record(
-        decision, understanding, rt.ruleset.version, decision.queue, now, conversation.id,
-        message_id=message.id, case_id=case.id if case else None,
-    )  # fmt: skip
-    session.add(routing_decision)
+    """Carry out every route of `decision` for `message`; the caller commits.
+
+    One case per need: each route joins the conversation's case for that need or opens its own,
+    and the cases are linked, with one handoff for the person that names the others.
+    """
+    open_cases = _open_cases(session, conversation)
+    acted: list[_Acted] = []
+    for route in decision.routes:
+        if route.outcome is Outcome.ANSWER:
+            acted.append(_Acted(route, None))
+        else:
+            acted.append(
+                _case_for(session, rt, message, conversation, understanding, route, open_cases, now)
+            )
+    reply = _combined_reply(session, rt, acted, understanding, conversation, now, message)
+    for item in acted:
+        if item.route.answer in STATUS_ANSWERS and item.case is None:
+            item.case = _case_asked_about(session, conversation)
+    cases = [item.case for item in acted if item.case is not None]
+    case_ids = tuple(dict.fromkeys(case.id for case in cases if case.id is not None))
+    _link(session, rt, message, conversation, acted, open_cases, now)
+    records = [_record(rt, decision, item, understanding, message, now) for item in acted]
+    session.add_all(records)
+    primary = cases[0] if cases and acted[0].case is cases[0] else None
     outbox = None
     if conversation.advisor_id is None:
         # Once an advisor has taken the conversation, the bot stays quiet.
         outbox = OutboxMessage(
             idempotency_key=f"reply:{message.id}",
             conversation_id=conversation.id,
-            case_id=case.id if case else None,
+            case_id=primary.id if primary else None,
             channel=message.channel,
             to_address=message.from_address,
             body=reply,
         )
         session.add(outbox)
     session.flush()
-    assert routing_decision.id is not None
+    assert records[0].id is not None
     return ActResult(
-        decision_id=routing_decision.id,
-        case_id=case.id if case else None,
-        case_reference=case.reference if case else None,
+        decision_id=records[0].id,
+        case_id=primary.id if primary else None,
+        case_reference=primary.reference if primary else None,
         reply=reply,
         outbox_id=outbox.id if outbox else None,
+        case_ids=case_ids,
     )
 
 
@@ -98,10 +131,48 @@ def compose_reply(
     now: datetime,
     message: Message | None = None,
 ) -> str:
-    """The words the resident hears back."""
-    if decision.answer is not None:
+    """The words the resident hears back about every route (`case` is the primary's)."""
+    acted = [_Acted(route, case if i == 0 else None) for i, route in enumerate(decision.routes)]
+    return _combined_reply(session, rt, acted, understanding, conversation, now, message)
+
+
+def _combined_reply(
+    session: Session,
+    rt: Runtime,
+    acted: list[_Acted],
+    understanding: Understanding,
+    conversation: Conversation | None,
+    now: datetime,
+    message: Message | None,
+) -> str:
+    """Each route's own words, primary first, each said once: the truth about every need."""
+    said: list[str] = []
+    for item in acted:
+        words = route_reply(
+            session, rt, item.route, understanding, item.case, conversation, now, message
+        )
+        opening, _, rest = words.partition(". ")
+        if rest and any(earlier.startswith(opening + ". ") for earlier in said):
+            words = rest  # "Thank you for telling us." once is enough
+        if words not in said:
+            said.append(words)
+    return " ".join(said)
+
+
+def route_reply(
+    session: Session,
+    rt: Runtime,
+    route: Route,
+    understanding: Understanding,
+    case: Case | None,
+    conversation: Conversation | None,
+    now: datetime,
+    message: Message | None = None,
+) -> str:
+    """The words for one route: a self-service answer, or the outcome's reply."""
+    if route.answer is not None:
         postcode = understanding.entities.postcode or _known_postcode(conversation)
-        provider = ANSWER_PROVIDERS[decision.answer]
+        provider = ANSWER_PROVIDERS[route.answer]
         context = AnswerContext(
             session=session,
             calendar=rt.calendar,
@@ -113,10 +184,12 @@ def compose_reply(
             message=message,
         )
         return provider(context)
-    template = decision.reply or DEFAULT_REPLIES[decision.outcome]
-    if decision.outcome is Outcome.EMERGENCY:
+    template = route.reply or DEFAULT_REPLIES[route.outcome]
+    if route.outcome is Outcome.EMERGENCY:
         template = DEFAULT_REPLIES[Outcome.EMERGENCY]
-    queue_title = rt.queues[decision.queue].title if decision.queue else None
+    # A case joined keeps its team: the words name the team that really has it.
+    queue = case.queue if case is not None and case.queue else route.queue
+    queue_title = rt.queues[queue].title if queue else None
     reference = case.reference if case else f"{rt.settings.case_reference_prefix}-??????"
     return render_reply(template, reference, queue_title)
 
@@ -128,84 +201,165 @@ def _known_postcode(conversation: Conversation | None) -> str | None:
     return str(value) if value else None
 
 
+def _open_cases(session: Session, conversation: Conversation) -> list[Case]:
+    """The conversation's open cases, newest first."""
+    return list(
+        session.exec(
+            select(Case)
+            .where(Case.conversation_id == conversation.id, Case.status == "open")
+            .order_by(col(Case.updated_at).desc(), col(Case.id).desc())
+        ).all()
+    )
+
+
+def _case_asked_about(session: Session, conversation: Conversation) -> Case | None:
+    """The case a status answer found: the question joins it rather than opening one."""
+    reference = conversation.state.get(VERIFIED_KEY)
+    if not reference:
+        return None
+    return session.exec(select(Case).where(Case.reference == str(reference))).first()
+
+
+def _record(
+    rt: Runtime,
+    decision: Decision,
+    item: _Acted,
+    understanding: Understanding,
+    message: Message,
+    now: datetime,
+) -> RoutingDecision:
+    """One route's RoutingDecision row: its rule, and the case it went to."""
+    route, case = item.route, item.case
+    as_routed = replace(
+        decision,
+        rule_id=route.rule_id,
+        outcome=route.outcome,
+        queue=route.queue,
+        priority=route.priority,
+        safety_override=decision.safety_override and route.source != "rule",
+    )
+    return decision_record(
+        as_routed, understanding, rt.ruleset.version, case.queue if case else route.queue, now,
+        message.conversation_id, message_id=message.id, case_id=case.id if case else None,
+    )  # fmt: skip
+
+
 def _case_for(
     session: Session,
     rt: Runtime,
     message: Message,
     conversation: Conversation,
     understanding: Understanding,
-    decision: Decision,
+    route: Route,
+    open_cases: list[Case],
     now: datetime,
-) -> Case:
-    """The conversation's open case of this kind, or a new one: nobody repeats themselves."""
-    case_type = decision.case_type or DEFAULT_CASE_TYPE[decision.outcome]
-    stage = rt.case_types[case_type].lifecycle.initial
-    existing = session.exec(
-        select(Case).where(
-            Case.conversation_id == conversation.id,
-            Case.case_type == case_type,
-            Case.status == "open",
-        )
-    ).first()
-    if existing is not None:
-        _add_to(session, existing, message, decision, understanding, now)
-        return existing
-    human = decision.outcome.is_human
+) -> _Acted:
+    """The conversation's case for this need, or a new one: nobody repeats themselves."""
+    case_type = route.case_type or DEFAULT_CASE_TYPE[route.outcome]
+    placed = memory.place(
+        open_cases, case_type, route.queue, understanding.nlu.intent, route.source == "rule"
+    )
+    if placed is not None:
+        _add_to(session, placed.case, message, route, understanding, now, placed.requeue)
+        log.info("case.joined", case_id=placed.case.id, rule=route.rule_id, why=placed.why)
+        return _Acted(route, placed.case)
+    human = route.outcome.is_human
     case = Case(
         reference=new_reference(rt.settings.case_reference_prefix),
         customer_id=conversation.customer_id,
         conversation_id=conversation.id,
         case_type=case_type,
         intent=understanding.nlu.intent,
-        stage=stage,
-        priority=decision.priority.value,
+        stage=rt.case_types[case_type].lifecycle.initial,
+        priority=route.priority.value,
         flags=list(understanding.flags),
-        queue=decision.queue,
+        queue=route.queue,
         channel=message.channel,
         summary=message.body,
         raised_from=message.from_address,
         attachments=list(message.media),
-        partner_consent="requested" if decision.outcome is Outcome.PARTNER else None,
+        partner_consent="requested" if route.outcome is Outcome.PARTNER else None,
         queued_at=now if human else None,
         created_at=now,
         updated_at=now,
     )
-    return start_case(
-        session,
-        case,
-        rt.case_types[case_type],
-        rt.calendar,
-        ROUTER,
-        f"rule {decision.rule_id}",
-        now,
+    reason = f"rule {route.rule_id}"
+    start_case(session, case, rt.case_types[case_type], rt.calendar, ROUTER, reason, now)
+    open_cases.insert(0, case)
+    return _Acted(route, case, new=True)
+
+
+def _link(
+    session: Session,
+    rt: Runtime,
+    message: Message,
+    conversation: Conversation,
+    acted: list[_Acted],
+    open_cases: list[Case],
+    now: datetime,
+) -> None:
+    """Link the cases of this message with each other and with the conversation's open cases,
+    and leave one handoff on the most human new case naming the others."""
+    mine = {item.case.id: item.case for item in acted if item.case is not None}
+    new = [item for item in acted if item.new and item.case is not None]
+    group = {case.id: case for case in open_cases} if new else mine
+    ids = [case_id for case_id in group if case_id is not None]
+    if len(ids) < 2:
+        return
+    link_cases(session, ids, f"message {message.id}", now)
+    person = max(
+        (item for item in new if item.route.outcome.is_human),
+        key=lambda item: item.route.rank,
+        default=None,
     )
+    if person is None or person.case is None or person.case.id is None or conversation.id is None:
+        return
+    others = [case for case_id, case in group.items() if case_id != person.case.id]
+    described = "; ".join(
+        f"{case.reference} ({case.case_type}, {_title(rt, case.queue)})" for case in others
+    )
+    session.add(
+        Handoff(
+            case_id=person.case.id,
+            conversation_id=conversation.id,
+            channel=message.channel,
+            queue=person.case.queue or "",
+            rule_id=person.route.rule_id,
+            intent=person.case.intent,
+            gathered={"linked_cases": described, "why": person.route.reason},
+            flags=list(person.case.flags),
+            summary=f"{message.body}\nAlso raised for this resident: {described}.",
+            created_at=now,
+        )
+    )
+
+
+def _title(rt: Runtime, queue: str | None) -> str:
+    return rt.queues[queue].title if queue else "no queue"
 
 
 def _add_to(
     session: Session,
     case: Case,
     message: Message,
-    decision: Decision,
+    route: Route,
     understanding: Understanding,
     now: datetime,
+    requeue: bool,
 ) -> None:
     """Fold a later message into an open case: flags join, priority only rises.
 
-    A more pressing message moves a case nobody has picked up yet to the new decision's queue,
-    so it reaches the team that can resolve it instead of being transferred later.
+    A need made clear moves a case nobody has picked up yet from Customer Services to the
+    route's team, so it reaches the team that can resolve it instead of being transferred later.
     """
     current = Priority(case.priority)
-    if (
-        decision.priority.rank > current.rank
-        and decision.queue not in (None, case.queue)
-        and case.advisor_id is None
-    ):
+    if requeue and route.priority.rank > current.rank and route.queue not in (None, case.queue):
         record(
             session, ROUTER, "case.requeued", "case", case.id,
-            from_queue=case.queue, to_queue=decision.queue, rule=decision.rule_id,
+            from_queue=case.queue, to_queue=route.queue, rule=route.rule_id,
         )  # fmt: skip
-        case.queue = decision.queue
-    case.priority = Priority.highest(current, decision.priority).value
+        case.queue = route.queue
+    case.priority = Priority.highest(current, route.priority).value
     case.flags = sorted(set(case.flags) | set(understanding.flags))
     case.attachments = [
         *case.attachments,

@@ -91,7 +91,7 @@ def _handle(rt: Runtime, message_id: int, reply_in_response: bool) -> ActResult 
             result = replace(
                 result, in_response=mark_sent_in_response(session, result.outbox_id, message, now)
             )
-        if decision.outcome.is_human:
+        if decision.needs_person:
             assign_waiting(session, rt.queues, now)
         message.processed_at = now
         conversation.last_activity_at = now
@@ -105,6 +105,8 @@ def _handle(rt: Runtime, message_id: int, reply_in_response: bool) -> ActResult 
         priority=decision.priority.value,
         identified_by=identification.method,
         case_id=result.case_id,
+        case_ids=list(result.case_ids),
+        also=[route.rule_id for route in decision.also],
     )
     if result.outbox_id is not None and not result.in_response:
         rt.jobs.enqueue("send", result.outbox_id)

@@ -1,21 +1,57 @@
-"""Conversation memory: when the bot asks a question, the resident's next message answers it.
+"""Conversation memory: what the resident's next message belongs to.
 
-The question is kept in the conversation's state with the time it was asked; after the idle
-time it is forgotten, so a reply days later starts afresh.
+When the bot asks a question, the next message answers it. The question is kept in the
+conversation's state with the time it was asked; after the idle time it is forgotten, so a
+reply days later starts afresh.
+
+A message about a case the conversation already has (the same need again, an answer, more
+detail) joins that case; a new need opens its own case, which act links to the others.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from app.models import Conversation
+from app.models import Case, Conversation
+from app.pipeline.decide import GENERIC_QUEUE
 from app.pipeline.understand import Understanding
 from app.understanding.nlu import NluResult
 
 AWAITING = "awaiting"
 # What answers each question, read from the message's entities.
 ANSWERED_BY = {"postcode": "postcode", "reference": "case_reference"}
+# Intents that say no new need of their own: a yes, a no, a detail, or words we did not follow.
+DETAIL_INTENTS = frozenset({"inform", "affirm", "deny", "nlu_fallback"})
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The open case a route joins, and whether the route's team should take it over."""
+
+    case: Case
+    requeue: bool
+    why: str
+
+
+def place(
+    open_cases: Sequence[Case], case_type: str, queue: str | None, intent: str, from_rule: bool
+) -> Placement | None:
+    """The conversation's open case this route belongs to, or None for a new need.
+
+    `open_cases` is newest first. `from_rule` is False for routes a flag raised: a disclosure
+    is its own need, never a detail of the case the conversation was on.
+    """
+    for case in open_cases:
+        if case.case_type == case_type and case.queue == queue:
+            return Placement(case, requeue=False, why="same need")
+    if from_rule and intent in DETAIL_INTENTS and open_cases:
+        return Placement(open_cases[0], requeue=False, why="more detail")
+    for case in open_cases:
+        if case.case_type == case_type and case.queue == GENERIC_QUEUE and case.advisor_id is None:
+            return Placement(case, requeue=True, why="need made clear")
+    return None
 
 
 def ask(conversation: Conversation | None, question: str, intent: str, now: datetime) -> None:

@@ -78,15 +78,20 @@ def test_risk_to_life_inside_a_mundane_message_is_an_emergency_with_999_first(
     assert result is not None
     assert result.reply.startswith("If you or anyone else is in immediate danger, call 999")
     assert "116 123" in result.reply
-    case = session.exec(select(Case)).one()
-    assert case.priority == "emergency" and case.queue == "safeguarding"
+    case = session.exec(select(Case).where(Case.queue == "safeguarding")).one()
+    assert case.priority == "emergency" and case.id == result.case_id
     assert "risk_to_life" in case.flags
     # A safeguarding-trained advisor is on it at once.
     assert case.advisor_id is not None
-    decision = session.exec(select(RoutingDecision)).one()
-    assert decision.outcome == "emergency"
-    audit = session.exec(select(AuditEvent).where(AuditEvent.action == "case.flags_set")).one()
-    assert audit.detail["flags"] == ["risk_to_life"]
+    # The bin is not forgotten: it rides along as its own case, at its own priority.
+    bin_case = session.exec(select(Case).where(Case.case_type == "missed_bin")).one()
+    assert (bin_case.queue, bin_case.priority) == ("waste", "normal")
+    decisions = session.exec(select(RoutingDecision).order_by(RoutingDecision.id)).all()  # type: ignore[arg-type]
+    assert [d.outcome for d in decisions] == ["emergency", "service_request"]
+    assert decisions[0].safety_override and not decisions[1].safety_override
+    audits = session.exec(select(AuditEvent).where(AuditEvent.action == "case.flags_set")).all()
+    assert {a.subject_id for a in audits} == {case.id, bin_case.id}
+    assert all(a.detail["flags"] == ["risk_to_life"] for a in audits)
 
 
 def test_domestic_abuse_inside_a_council_tax_question_goes_to_safeguarding(
@@ -94,10 +99,16 @@ def test_domestic_abuse_inside_a_council_tax_question_goes_to_safeguarding(
 ) -> None:
     text = "can't pay council tax, my partner takes all my money and won't let me out"
     handle_message(rt, store(rt, inbound(text)))
-    decision = session.exec(select(RoutingDecision)).one()
+    decision, money = session.exec(select(RoutingDecision).order_by(RoutingDecision.id)).all()  # type: ignore[arg-type]
     assert decision.outcome == "advisor" and decision.queue == "safeguarding"
     assert decision.priority == "urgent"
     assert {"domestic_abuse", "financial_hardship"} <= set(decision.flags)
+    # The money trouble is a need of its own, with the team that can help with it.
+    assert (money.outcome, money.queue, money.rule_id) == (
+        "advisor",
+        "revenues",
+        "needs.financial-hardship",
+    )
 
 
 def test_a_simple_question_is_answered_at_once_with_no_case(rt: Runtime, session: Session) -> None:
