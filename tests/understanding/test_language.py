@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
+import yaml
 
 from app.understanding.language import UNDETERMINED, non_english
 from app.understanding.training_data import load_examples
 from tests.conftest import REPO
+
+VALIDATION = yaml.safe_load(
+    (pathlib.Path(__file__).parent / "language_validation.yaml").read_text(encoding="utf-8")
+)
+# Of the validation set's foreign messages, how many are flagged today (bench/language_bench.py):
+# a floor, so that a change cannot quietly lose them. The three missed are Kurmanji and
+# code-mixed Polish, which CLD2 cannot name.
+FOREIGN_FLAGGED_FLOOR = 119
 
 
 @pytest.mark.parametrize(
@@ -43,3 +54,45 @@ def test_short_or_entity_only_text_is_left_alone(text: str) -> None:
 
 def test_a_short_non_latin_message_is_still_not_english() -> None:
     assert non_english("مرحبا") == UNDETERMINED
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("mujhe angrezi nahi aati, koi urdu mein baat kare", "ur"),
+        ("mera kiraya is mahine nahi de sakti, kya karun", "ur"),
+        ("Assalam o alaikum bhai, hamare ghar ka bin do hafte se nahi uthaya", "ur"),
+        ("plz kisi ko bhejo, chhat se pani tapak raha hai", "ur"),
+        ("tusi mainu dasso bin kado aauga", "pa"),
+        ("sanu ghar vich heating nahi hegi", "pa"),
+        ("kripya mujhe council tax ki jankari dijiye", "hi"),
+    ],
+)
+def test_romanised_south_asian_is_named(text: str, code: str) -> None:
+    assert non_english(text) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Dzien dobry", "pl"),
+        ("Dzień dobry!", "pl"),
+        ("czesc, dziekuje", "pl"),
+        ("Buna ziua", "ro"),
+        ("Bună seara!!", "ro"),
+        ("Bom dia", "pt"),
+        ("Boa tarde, obrigada", "pt"),
+    ],
+)
+def test_a_greeting_alone_is_named(text: str, code: str) -> None:
+    assert non_english(text) == code
+
+
+def test_no_english_validation_message_is_flagged() -> None:
+    flagged = [text for text in VALIDATION["english"] if non_english(text)]
+    assert flagged == []
+
+
+def test_foreign_validation_messages_are_flagged() -> None:
+    flagged = [text for text, _codes in VALIDATION["foreign"] if non_english(text)]
+    assert len(flagged) >= FOREIGN_FLAGGED_FLOOR
