@@ -139,18 +139,33 @@ class _Entry:
     cue: SafetyCue
     patterns: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
+    # Each combination fires when every one of its patterns is found somewhere in the message.
+    all_of: tuple[tuple[re.Pattern[str], ...], ...] = ()
 
     def matches(self, message: _Message) -> bool:
-        """True when some pattern match survives every `unless` guard in its clause."""
+        """True when a pattern, or every pattern of a combination, survives the `unless` guards."""
         guarded: dict[tuple[int, int], bool] = {}  # per clause, so repeats cost nothing
-        for pattern in self.patterns:
-            for found in pattern.finditer(message.text):
-                lo, hi = message.clause(found.start(), found.end())
-                if (lo, hi) not in guarded:
-                    clause = message.text[lo:hi]
-                    guarded[lo, hi] = any(guard.search(clause) for guard in self.unless)
-                if not guarded[lo, hi]:
-                    return True
+        return any(self._found(p, message, guarded) for p in self.patterns) or any(
+            self.combination_matches(k, message, guarded) for k in range(len(self.all_of))
+        )
+
+    def combination_matches(
+        self, k: int, message: _Message, guarded: dict[tuple[int, int], bool] | None = None
+    ) -> bool:
+        """True when every pattern of the k-th `all_of` combination is found, guards applied."""
+        seen = {} if guarded is None else guarded
+        return all(self._found(pattern, message, seen) for pattern in self.all_of[k])
+
+    def _found(
+        self, pattern: re.Pattern[str], message: _Message, guarded: dict[tuple[int, int], bool]
+    ) -> bool:
+        for found in pattern.finditer(message.text):
+            lo, hi = message.clause(found.start(), found.end())
+            if (lo, hi) not in guarded:
+                clause = message.text[lo:hi]
+                guarded[lo, hi] = any(guard.search(clause) for guard in self.unless)
+            if not guarded[lo, hi]:
+                return True
         return False
 
 
@@ -179,7 +194,9 @@ class _CueModel(BaseModel):
     forces_human: StrictBool
     emergency: StrictBool
     description: _Text
-    patterns: Annotated[list[_Regex], Field(min_length=1)]
+    patterns: list[_Regex] = []
+    # "A and B in the same message": a list of combinations, each of two or more patterns.
+    all_of: list[Annotated[list[_Regex], Field(min_length=2)]] = []
     unless: list[_Regex] = []
     examples: Annotated[list[_Text], Field(min_length=1)]
     non_examples: Annotated[list[_Text], Field(min_length=1)]
@@ -192,6 +209,11 @@ class _CueModel(BaseModel):
             raise ValueError("emergency must be true exactly when priority is emergency")
         if self.emergency and not self.forces_human:
             raise ValueError("an emergency cue must force a human")
+        if not self.patterns and not self.all_of:
+            raise ValueError("a cue needs `patterns`, `all_of` or both")
+        for combination in self.all_of:
+            if len(set(combination)) != len(combination):
+                raise ValueError("an all_of combination repeats a pattern")
         return self
 
 
@@ -268,7 +290,15 @@ def _load_file(path: pathlib.Path) -> list[tuple[_Entry, str]]:
             SafetyCue(cue.id, cue.flag, cue.priority, cue.forces_human, cue.emergency),
             tuple(re.compile(p, re.IGNORECASE) for p in cue.patterns),
             tuple(re.compile(p, re.IGNORECASE) for p in cue.unless),
+            tuple(tuple(re.compile(p, re.IGNORECASE) for p in combo) for combo in cue.all_of),
         )
+        # Every combination is reviewed like a pattern: some example must show it firing.
+        for k in range(len(entry.all_of)):
+            if not any(entry.combination_matches(k, _Message(sample)) for sample in cue.examples):
+                raise SafetyLexiconError(
+                    f"{place(('safety_cues', i, 'all_of', k))}: "
+                    f"{cue.id}: all_of entry {k + 1} fires on none of the examples"
+                )
         # The reviewed examples are the contract: refuse to start if the patterns break it.
         for field, texts, wanted in (
             ("examples", cue.examples, True),

@@ -95,6 +95,17 @@ def test_every_example_still_triggers_inside_a_mundane_request(
         ("mental_health.struggling", Flag.MENTAL_HEALTH, Priority.HIGH, False, False),
         ("disability.needs", Flag.DISABILITY, Priority.NORMAL, False, False),
         ("elderly.older_person", Flag.ELDERLY, Priority.NORMAL, False, False),
+        ("risk_to_life.suicidal_indirect", Flag.RISK_TO_LIFE, Priority.EMERGENCY, True, True),
+        ("children.at_risk_in_passing", Flag.CHILDREN, Priority.URGENT, True, False),
+        ("children.home_harming_health", Flag.CHILDREN, Priority.URGENT, True, False),
+        ("children.utilities_cut_off", Flag.CHILDREN, Priority.URGENT, True, False),
+        ("domestic_abuse.disclosed_by_relative", Flag.DOMESTIC_ABUSE, Priority.URGENT, True, False),
+        ("elderly.not_seen", Flag.ELDERLY, Priority.URGENT, True, False),
+        ("disability.housebound_without_support", Flag.DISABILITY, Priority.URGENT, True, False),
+        ("disability.home_harming_health", Flag.DISABILITY, Priority.URGENT, True, False),
+        ("disability.utilities_cut_off", Flag.DISABILITY, Priority.URGENT, True, False),
+        ("disability.carer_not_coping", Flag.DISABILITY, Priority.URGENT, True, False),
+        ("financial_hardship.crisis", Flag.FINANCIAL_HARDSHIP, Priority.HIGH, True, False),
     ],
 )
 def test_required_cues_have_reviewed_severity(
@@ -193,6 +204,110 @@ def test_mundane_requests_raise_nothing(lexicon: SafetyLexicon) -> None:
         "Can I change my direct debit date",
     ):
         assert lexicon.detect(text) == [], text
+
+
+# Risk said indirectly or in combination, tucked into ordinary requests (not the YAML's examples).
+@pytest.mark.parametrize(
+    ("text", "flag", "emergency"),
+    [
+        (
+            "Hiya can u collect a dining table n chairs, shant need them after friday",
+            "risk_to_life",
+            True,
+        ),
+        (
+            "Subject: Direct debit\n\nPlease stop it. Just getting my affairs sorted.\n\nT. Byrne",
+            "risk_to_life",
+            True,
+        ),
+        (
+            "parking permit for my son, so he has it when i'm not around to look after him",
+            "risk_to_life",
+            True,
+        ),
+        (
+            "er i keep thinking of wrapping the car round a tree er sorry what was the question",
+            "risk_to_life",
+            True,
+        ),
+        (
+            "bin day? my two littlest are on their own at home while I do this shift",
+            "children",
+            False,
+        ),
+        (
+            "fly tipping on Gold St. my 13 yr old is minding the baby because I'm on nights",
+            "children",
+            False,
+        ),
+        (
+            "Planning app query. Baby is 10 days old and we're out of the B&B tomorrow",
+            "children",
+            False,
+        ),
+        (
+            "my aunt's son moved in at Easter and now he's got her bank card and her pension",
+            "domestic_abuse",
+            False,
+        ),
+        (
+            "bins not emptied at 3 Oak Close, old boy there, "
+            "his curtains been shut since last Tuesday",
+            "elderly",
+            False,
+        ),
+        (
+            "can't get out since my knee op, nobody nearby to shop for me, bin missed again",
+            "disability",
+            False,
+        ),
+        (
+            "black mould in the flat and my toddler's cough won't go, GP says it's the damp",
+            "children",
+            False,
+        ),
+        ("gas got capped yesterday, we have a 4 month old", "children", False),
+        (
+            "council tax. bailiffs due wednesday, not a penny left after rent",
+            "financial_hardship",
+            False,
+        ),
+        (
+            "I look after my wife, she has MS, I'm burnt out and I can't carry on",
+            "disability",
+            False,
+        ),
+    ],
+)
+def test_indirect_and_combined_risks_reach_a_person(
+    lexicon: SafetyLexicon, text: str, flag: str, emergency: bool
+) -> None:
+    found = [cue for cue in lexicon.detect(text) if cue.forces_human]
+    assert flag in {cue.flag.value for cue in found}, text
+    assert any(cue.emergency for cue in found) is emergency or not emergency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the bins are killing me",
+        "I'd die for a residents' permit on Queen St",
+        "my kids' school form, where do I send it",
+        "please take the old bed, I won't need it after the new one is delivered",
+        "giving away my old sofa, do you collect",
+        "no point phoning you lot any more, I'll email",
+        "the street lights have been on day and night",
+        "post is piling up at the empty shop on the corner",
+        "my daughter moved in with me, change the council tax please",
+        "I'm housebound, please add me to assisted collections",
+        "how do I top up my parking account online",
+        "my mum's carer can't park outside, can she get a permit",
+        "we've got a newborn, how do I register the birth",
+        "the damp patch on the library ceiling is back",
+    ],
+)
+def test_everyday_requests_do_not_force_a_person(lexicon: SafetyLexicon, text: str) -> None:
+    assert [cue.cue_id for cue in lexicon.detect(text) if cue.forces_human] == [], text
 
 
 def test_normalise() -> None:
@@ -393,3 +508,82 @@ def test_detect_on_mixed_lexicon_text_is_deterministic(text: str) -> None:
     found = _real_lexicon().detect(text)
     assert found == _real_lexicon().detect(text)
     assert len(_ids(found)) == len(set(_ids(found)))
+
+
+# --- all_of: "A and B in the same message" --------------------------------------------------
+
+_COMBO_ENTRY = """\
+safety_cues:
+  - id: disability.combo
+    flag: disability
+    priority: urgent
+    forces_human: true
+    emergency: false
+    description: housebound and no food
+    all_of:
+      - - \\bhousebound\\b
+        - \\bno food\\b
+    unless:
+      - \\bno food waste\\b
+    examples:
+      - "no food in, and I'm housebound"
+    non_examples:
+      - "I'm housebound"
+"""
+
+
+def test_all_of_fires_only_when_every_pattern_is_in_the_message(tmp_path: pathlib.Path) -> None:
+    lexicon = SafetyLexicon.load(_write(tmp_path, _COMBO_ENTRY))
+    assert _ids(lexicon.detect("housebound. Also: no food since Monday")) == ["disability.combo"]
+    assert lexicon.detect("housebound") == []
+    assert lexicon.detect("no food") == []
+
+
+def test_all_of_parts_keep_their_unless_guards(tmp_path: pathlib.Path) -> None:
+    lexicon = SafetyLexicon.load(_write(tmp_path, _COMBO_ENTRY))
+    assert lexicon.detect("housebound, no food waste bin") == []
+    assert _ids(lexicon.detect("housebound, no food waste bin, no food either")) == [
+        "disability.combo"
+    ]
+
+
+def test_all_of_combination_of_one_pattern_is_rejected(tmp_path: pathlib.Path) -> None:
+    path = _write(tmp_path, _COMBO_ENTRY.replace("        - \\bno food\\b\n", ""))
+    message = _error(path)
+    assert message.startswith(f"{path}:9: safety_cues.0.all_of.0")
+    assert "at least 2" in message
+
+
+def test_all_of_repeated_pattern_is_rejected(tmp_path: pathlib.Path) -> None:
+    path = _write(tmp_path, _COMBO_ENTRY.replace("\\bno food\\b", "\\bhousebound\\b"))
+    assert "repeats a pattern" in _error(path)
+
+
+def test_all_of_bad_regex_names_its_line(tmp_path: pathlib.Path) -> None:
+    path = _write(tmp_path, _COMBO_ENTRY.replace("\\bno food\\b", "(no food"))
+    message = _error(path)
+    assert message.startswith(f"{path}:10: ")
+    assert "bad regex" in message
+
+
+def test_all_of_combination_no_example_shows_is_rejected(tmp_path: pathlib.Path) -> None:
+    text = _COMBO_ENTRY.replace(
+        "        - \\bno food\\b\n",
+        "        - \\bno food\\b\n      - - \\bbedbound\\b\n        - \\bno heating\\b\n",
+    )
+    path = _write(tmp_path, text)
+    message = _error(path)
+    assert message.startswith(f"{path}:11: ")
+    assert "all_of entry 2 fires on none of the examples" in message
+
+
+def test_cue_needs_patterns_or_all_of(tmp_path: pathlib.Path) -> None:
+    text = _COMBO_ENTRY.split("    all_of:")[0] + _COMBO_ENTRY.split("    unless:")[1].join(
+        ["    unless:", ""]
+    )
+    assert "needs `patterns`, `all_of` or both" in _error(_write(tmp_path, text))
+
+
+def test_unknown_combination_key_is_rejected(tmp_path: pathlib.Path) -> None:
+    path = _write(tmp_path, _COMBO_ENTRY.replace("    all_of:", "    any_of:"))
+    assert "any_of" in _error(path)
