@@ -123,8 +123,11 @@ class HeldOutReport:
 
 def route(rt: Runtime, message: HeldOutMessage, now: datetime) -> Scored:
     """The router's decision on one message, as `frontdoor explain` makes it."""
-    understanding = understand(message.text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix)
-    ctx = routing_context(understanding, Channel(message.channel), frozenset(), now, rt.calendar)
+    channel = Channel(message.channel)
+    understanding = understand(
+        message.text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix, channel
+    )
+    ctx = routing_context(understanding, channel, frozenset(), now, rt.calendar)
     decision = decide(rt.ruleset, ctx, understanding)
     return Scored(
         id=message.id,

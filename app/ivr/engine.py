@@ -43,6 +43,7 @@ from app.lifecycle.status import where_and_when
 from app.models import Case
 from app.runtime import Runtime
 from app.understanding.nlu import NluResult
+from app.understanding.speech import heard_as_meant
 from app.vocabulary import Outcome
 
 log = structlog.get_logger(__name__)
@@ -124,8 +125,9 @@ class CallWalker:
         if given.digits:
             match = matching.by_keys(menu, given.digits)
         elif given.speech:
-            nlu = self.rt.nlu.parse(given.speech)
-            match = matching.by_speech(menu, given.speech, nlu, given.confidence)
+            said = heard_as_meant(given.speech, spoken=True)  # "council tacks": council tax
+            nlu = self.rt.nlu.parse(said)
+            match = matching.by_speech(menu, said, nlu, given.confidence)
         if match is None:
             if nlu is None or not self._off_menu(nlu, given.confidence):
                 self._failed(self.state.awaiting or "", menu)

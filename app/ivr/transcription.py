@@ -132,7 +132,7 @@ def _triage(
         session.add(case)
         return Triage(case.id, case.queue, case.priority, tuple(case.flags))
     understanding = understand(
-        transcription.text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix
+        transcription.text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix, Channel.VOICE
     )
     ctx = routing_context(
         understanding, Channel.VOICE, open_case_types(session, case.customer_id), now, rt.calendar

@@ -67,7 +67,11 @@ def _handle(rt: Runtime, message_id: int, reply_in_response: bool) -> ActResult 
             postcode=message.hints.get("postcode"),
         )
         understanding = understand(
-            message.body, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix
+            message.body,
+            rt.nlu,
+            rt.lexicon,
+            rt.settings.case_reference_prefix,
+            Channel(message.channel),
         )
         understanding = memory.resolve(
             conversation,

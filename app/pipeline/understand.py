@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.understanding.entities import Entities, extract_entities
+from app.understanding.entities import Entities
 from app.understanding.language import non_english
 from app.understanding.nlu import NluBackend, NluResult
+from app.understanding.reading import classify, entities_of, reading_text
 from app.understanding.safety import SafetyCue, SafetyLexicon
-from app.vocabulary import Priority, interpreter_flag
+from app.vocabulary import Channel, Priority, interpreter_flag
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,22 @@ READ_CHARS = 4_000
 
 
 def understand(
-    text: str, nlu: NluBackend, lexicon: SafetyLexicon, reference_prefix: str
+    text: str,
+    nlu: NluBackend,
+    lexicon: SafetyLexicon,
+    reference_prefix: str,
+    channel: Channel | None = None,
 ) -> Understanding:
-    """Run every understanding step over one message's text."""
-    opening = leading(text)
+    """Run every understanding step over one message's text.
+
+    The classifier, entities and language read the resident's new words (no quoted reply or
+    signature, mishearings put right); safety cues read the whole text as received.
+    """
+    reading = reading_text(text, channel)
+    opening = leading(reading.words)
     return Understanding(
-        nlu=nlu.parse(opening),
-        entities=extract_entities(opening, reference_prefix),
+        nlu=classify(nlu, opening, leading(text)),
+        entities=entities_of(leading(reading.own), leading(text), reference_prefix),
         cues=tuple(lexicon.detect(text)),
         language=non_english(opening),
     )
