@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from app.cli.common import settings_or_exit
+from app.cli.nlu_calibrate import calibrate_command
 from app.cli.nlu_heldout import run_heldout
 from app.understanding.embedded import load_or_train
 from app.understanding.evaluation import (
@@ -127,3 +128,6 @@ def _print_table(report: Report, png: Path) -> None:
     click.echo("  worst confusions:")
     for row in report.worst_confusions:
         click.echo(f"    {row['count']:>3} x {row['intent']} -> {row['predicted']}")
+
+
+nlu.add_command(calibrate_command)
