@@ -28,6 +28,8 @@ from app.routing.rules import Ruleset, load_ruleset
 from app.routing.yaml_source import DataFileError
 from app.understanding.nlu import NluBackend, build_nlu
 from app.understanding.safety import SafetyLexicon
+from app.understanding.safety_model import SafetyModel
+from app.understanding.safety_model import load_or_train as load_safety_model
 from app.understanding.training_data import routable_intents
 from app.vocabulary import Channel
 
@@ -44,6 +46,8 @@ class Runtime:
     ruleset: Ruleset
     nlu: NluBackend
     lexicon: SafetyLexicon
+    # The learned safety signal beside the lexicon, trained from bots/data/safety.yml.
+    safety_model: SafetyModel
     adapters: Mapping[Channel, ChannelAdapter]
     flows: FlowDirectory
     jobs: JobRunner = field(init=False)
@@ -108,6 +112,7 @@ def build_runtime(settings: Settings) -> Runtime:
             settings.rasa_timeout_seconds,
         ),
         lexicon=routing.lexicon,
+        safety_model=load_safety_model(settings.bots_dir, settings.nlu_cache_dir),
         adapters=build_adapters(settings),
         flows=load_flows(settings.ivr_flows_dir, queues=routing.queues.by_id.keys()),
     )
