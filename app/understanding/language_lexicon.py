@@ -153,6 +153,7 @@ class GreetingLexicon:
     """Greetings and thanks in the community languages, for messages made of nothing else."""
 
     phrases: dict[str, frozenset[tuple[str, ...]]]  # language -> phrases as word tuples
+    openers: dict[str, tuple[str, ...]]  # first word of a phrase -> languages that have it
 
     @classmethod
     def load(cls, path: pathlib.Path = GREETINGS_PATH) -> GreetingLexicon:
@@ -165,15 +166,21 @@ class GreetingLexicon:
             code: frozenset(tuple(phrase.split()) for phrase in listed)
             for code, listed in model.phrases.items()
         }
-        lexicon = cls(phrases)
+        openers: dict[str, list[str]] = {}
+        for code, listed_phrases in phrases.items():
+            for first in {phrase[0] for phrase in listed_phrases}:
+                openers.setdefault(first, []).append(code)
+        lexicon = cls(phrases, {word: tuple(codes) for word, codes in openers.items()})
         _self_test(path, lexicon.language, model.examples, model.non_examples)
         return lexicon
 
     def language(self, words: Sequence[str]) -> str | None:
         """The language whose phrases make up the whole of the words, if exactly one does."""
-        if len(words) > _MAX_GREETING_WORDS:
+        if not words or len(words) > _MAX_GREETING_WORDS:
             return None
-        found = [code for code, phrases in self.phrases.items() if _covers(words, phrases)]
+        # Most messages open with a word no greeting opens with: one look-up settles them.
+        candidates = self.openers.get(words[0], ())
+        found = [code for code in candidates if _covers(words, self.phrases[code])]
         return found[0] if len(found) == 1 else None
 
 
