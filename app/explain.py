@@ -21,7 +21,10 @@ from app.vocabulary import Channel
 def explain(rt: Runtime, text: str, channel: Channel, now: datetime) -> dict[str, Any]:
     """One JSON-ready object: intent, confidence, outcome, queue, priority, flags, rule, reply
     for the primary route, then `routes`: every need's route, with its rule and reason."""
-    understanding = understand(text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix, channel)
+    understanding = understand(
+        text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix, channel,
+        safety_model=rt.safety_model,
+    )  # fmt: skip
     ctx = routing_context(understanding, channel, frozenset(), now, rt.calendar)
     decision = decide(rt.ruleset, ctx, understanding)
     with db_session(rt.engine) as session:

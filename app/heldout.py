@@ -125,8 +125,9 @@ def route(rt: Runtime, message: HeldOutMessage, now: datetime) -> Scored:
     """The router's decision on one message, as `frontdoor explain` makes it."""
     channel = Channel(message.channel)
     understanding = understand(
-        message.text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix, channel
-    )
+        message.text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix, channel,
+        safety_model=rt.safety_model,
+    )  # fmt: skip
     ctx = routing_context(understanding, channel, frozenset(), now, rt.calendar)
     decision = decide(rt.ruleset, ctx, understanding)
     return Scored(

@@ -132,8 +132,9 @@ def _triage(
         session.add(case)
         return Triage(case.id, case.queue, case.priority, tuple(case.flags))
     understanding = understand(
-        transcription.text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix, Channel.VOICE
-    )
+        transcription.text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix, Channel.VOICE,
+        safety_model=rt.safety_model,
+    )  # fmt: skip
     ctx = routing_context(
         understanding, Channel.VOICE, open_case_types(session, case.customer_id), now, rt.calendar
     )

@@ -72,6 +72,7 @@ def _handle(rt: Runtime, message_id: int, reply_in_response: bool) -> ActResult 
             rt.lexicon,
             rt.settings.case_reference_prefix,
             Channel(message.channel),
+            safety_model=rt.safety_model,
         )
         understanding = memory.resolve(
             conversation,

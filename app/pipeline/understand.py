@@ -1,4 +1,9 @@
-"""Understand: intent from the NLU, entities, and safety cues from their own reviewed layer."""
+"""Understand: intent from the NLU, entities, and safety from two signals.
+
+Safety is heard twice: the reviewed lexicon's cues (the words people use for risk) and the
+learned model's verdict over the whole message (risk said otherwise, or in passing). Either one
+puts a person onto the message; so where they disagree, a person decides.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from app.understanding.language import non_english
 from app.understanding.nlu import NluBackend, NluResult
 from app.understanding.reading import classify, entities_of, reading_text
 from app.understanding.safety import SafetyCue, SafetyLexicon
-from app.vocabulary import Channel, Priority, interpreter_flag
+from app.understanding.safety_model import SafetyModel, SafetyVerdict
+from app.vocabulary import Channel, Flag, Priority, interpreter_flag
 
 
 @dataclass(frozen=True)
@@ -20,26 +26,61 @@ class Understanding:
     entities: Entities
     cues: tuple[SafetyCue, ...]
     language: str | None = None
+    # The learned safety signal's verdict; None where no model was consulted (e.g. a keyword).
+    safety: SafetyVerdict | None = None
 
     @property
     def flags(self) -> tuple[str, ...]:
-        """Flag strings as stored: `interpreter:<lang>` carries the language."""
+        """Flag strings as stored: `interpreter:<lang>` carries the language.
+
+        The model's risk_to_life verdict raises that flag too, so the case shows it; a
+        needs_person verdict names no vulnerability, so it raises none (see `cue_ids`).
+        """
         flags = {cue.flag.value for cue in self.cues}
+        if self.safety is not None and self.safety.risk_to_life:
+            flags.add(Flag.RISK_TO_LIFE.value)
         if self.language is not None:
             flags.add(interpreter_flag(self.language))
         return tuple(sorted(flags))
 
     @property
+    def cue_ids(self) -> tuple[str, ...]:
+        """Every signal that fired, to record: lexicon cue ids, then the model's pseudo-cue
+        (`model.needs_person@0.83`) when it asked for a person."""
+        ids = [cue.cue_id for cue in self.cues]
+        if self.safety is not None and self.safety.needs_person:
+            ids.append(self.safety.cue_id)
+        return tuple(ids)
+
+    @property
     def priority(self) -> Priority:
-        return Priority.highest(*(cue.priority for cue in self.cues))
+        return Priority.highest(*(cue.priority for cue in self.cues), *_model_priority(self.safety))
 
     @property
     def forces_human(self) -> bool:
-        return any(cue.forces_human for cue in self.cues)
+        """Any risk signal, from either source, puts a person onto the message."""
+        model = self.safety is not None and self.safety.needs_person
+        return model or any(cue.forces_human for cue in self.cues)
 
     @property
     def emergency(self) -> bool:
-        return any(cue.emergency for cue in self.cues)
+        model = self.safety is not None and self.safety.risk_to_life
+        return model or any(cue.emergency for cue in self.cues)
+
+    @property
+    def signals_disagree(self) -> bool:
+        """One source hears risk and the other does not: the person who now has it decides."""
+        if self.safety is None:
+            return False
+        lexicon = any(cue.forces_human for cue in self.cues)
+        return lexicon != self.safety.needs_person
+
+
+def _model_priority(verdict: SafetyVerdict | None) -> tuple[Priority, ...]:
+    """The least urgency a model verdict asks for: a person soon, or an emergency."""
+    if verdict is None or not verdict.needs_person:
+        return ()
+    return (Priority.EMERGENCY if verdict.risk_to_life else Priority.URGENT,)
 
 
 # How much of a message the classifier, the entity finder and the language detector read.
@@ -49,6 +90,8 @@ class Understanding:
 # does: phonenumbers' matcher is pure Python, about 0.1 s per 10,000 digit-heavy characters.
 # Safety cues are cheaper and linear, and read everything: a risk told at the end still counts.
 READ_CHARS = 4_000
+# Of a text longer than that, the safety model also reads the end.
+TAIL_CHARS = 1_000
 
 
 def understand(
@@ -57,6 +100,7 @@ def understand(
     lexicon: SafetyLexicon,
     reference_prefix: str,
     channel: Channel | None = None,
+    safety_model: SafetyModel | None = None,
 ) -> Understanding:
     """Run every understanding step over one message's text.
 
@@ -70,7 +114,18 @@ def understand(
         entities=entities_of(leading(reading.own), leading(text), reference_prefix),
         cues=tuple(lexicon.detect(text)),
         language=non_english(opening),
+        safety=None if safety_model is None else assess(safety_model, text),
     )
+
+
+def assess(model: SafetyModel, text: str) -> SafetyVerdict:
+    """The model's verdict on the text as received (as the cues read it): its opening and, of a
+    longer text, its end too (a risk told last still counts), keeping the more pressing one."""
+    opening = leading(text)
+    verdicts = [model.assess(opening)]
+    if len(text) > len(opening):
+        verdicts.append(model.assess(text[-TAIL_CHARS:]))
+    return max(verdicts, key=lambda v: (v.risk_to_life, v.needs_person, v.risk))
 
 
 def leading(text: str, limit: int = READ_CHARS) -> str:
