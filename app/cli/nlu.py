@@ -22,6 +22,7 @@ from app.understanding.evaluation import (
     evaluate,
     write_confusion_png,
 )
+from app.understanding.safety_model import load_or_train as load_or_train_safety
 from app.understanding.training_data import load_examples, load_fallback_threshold
 
 
@@ -32,7 +33,8 @@ def nlu() -> None:
 
 @nlu.command("train")
 def train_command() -> None:
-    """Train the embedded classifier from bots/data/nlu.yml (cached by content hash)."""
+    """Train the embedded classifier (bots/data/nlu.yml) and the safety model
+    (bots/data/safety.yml), each cached by a hash of its data."""
     settings = settings_or_exit()
     examples = load_examples(settings.bots_dir)
     started = time.perf_counter()
@@ -42,6 +44,13 @@ def train_command() -> None:
     click.echo(
         f"embedded model {model.data_hash}: {len(model.classes)} intents, {len(examples)} "
         f"examples, ready in {time.perf_counter() - started:.2f}s ({settings.nlu_cache_dir})"
+    )
+    started = time.perf_counter()
+    safety = load_or_train_safety(settings.bots_dir, settings.nlu_cache_dir)
+    click.echo(
+        f"safety model {safety.key}: thresholds person {safety.thresholds.person:.3f}, "
+        f"risk to life {safety.thresholds.life:.3f}, ready in "
+        f"{time.perf_counter() - started:.2f}s"
     )
 
 

@@ -12,8 +12,9 @@ def test_train_caches_the_model_by_content(tmp_path: Path) -> None:
     env = {"NLU_CACHE_DIR": str(tmp_path / "nlu")}
     first = run("nlu", "train", env=env)
     assert first.returncode == 0, first.stderr
-    assert "31 intents" in first.stdout
-    assert len(list((tmp_path / "nlu").glob("*.npz"))) == 1
+    assert "31 intents" in first.stdout and "safety model safety-" in first.stdout
+    # The intent classifier and the safety model, each under its own data hash.
+    assert len(list((tmp_path / "nlu").glob("*.npz"))) == 2
     again = run("nlu", "train", env=env)
     assert again.stdout.split(":")[0] == first.stdout.split(":")[0]  # same content hash
 
