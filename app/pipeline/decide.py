@@ -221,7 +221,9 @@ def _need_route(need: Need, ctx: RoutingContext, understanding: Understanding) -
 def _floor_route(outcome: Outcome, priority: Priority, understanding: Understanding) -> Route:
     """The floor's own route, for a risk no rule or need put a person onto."""
     cues = [cue.cue_id for cue in understanding.cues if cue.forces_human or cue.emergency]
-    reason = "a safety cue needs a person" + (f" ({', '.join(cues)})" if cues else "")
+    if understanding.safety is not None and understanding.safety.needs_person:
+        cues.append(understanding.safety.cue_id)  # the learned signal, named like a cue
+    reason = "a safety signal needs a person" + (f" ({', '.join(cues)})" if cues else "")
     return Route(
         outcome=outcome,
         queue=SAFEGUARDING_QUEUE,
@@ -259,6 +261,6 @@ def decision_record(
         queue=queue,
         priority=decision.priority.value,
         flags=list(understanding.flags),
-        cues=[cue.cue_id for cue in understanding.cues],
+        cues=list(understanding.cue_ids),
         decided_at=at,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.calendar import CouncilCalendar
 from app.pipeline.answers import ANSWER_PROVIDERS
-from app.pipeline.decide import Decision, decide, routing_context
+from app.pipeline.decide import Decision, decide, decision_record, routing_context
 from app.pipeline.understand import Understanding, understand
 from app.routing.queues import load_queues
 from app.routing.rules import Ruleset, load_ruleset
@@ -131,3 +131,12 @@ def test_understand_consults_the_model_on_the_whole_text(tmp_path: Path) -> None
     assert understanding.safety is not None and understanding.safety.needs_person
     assert understanding.forces_human
     assert understand(text, _nlu(), lexicon, "WNC").safety is None
+
+
+def test_the_record_and_the_reason_name_the_model_when_it_alone_fired() -> None:
+    understanding = _understanding(NEEDS_PERSON)
+    decision = _decide(understanding)
+    record = decision_record(decision, understanding, "v1", decision.queue, NOW, None)
+    assert record.cues == ["model.needs_person@0.83"]
+    person = [route for route in decision.routes if route.outcome.is_human]
+    assert any("model.needs_person@0.83" in route.reason for route in person), person
