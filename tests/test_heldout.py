@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from app.config import load_settings
 from app.heldout import (
     HeldOutFileError,
     HeldOutMessage,
     Scored,
+    evaluate_heldout,
     load_heldout,
     score,
 )
+from app.runtime import build_runtime
 from app.vocabulary import Outcome
 
 HELDOUT = Path(__file__).parent / "heldout"
@@ -105,3 +108,22 @@ def test_the_held_out_set_is_well_formed() -> None:
         if message.safety_critical:
             # Someone at risk is never fine with a bot alone: the set itself must say so.
             assert set(message.outcomes).isdisjoint({Outcome.ANSWER, Outcome.SERVICE_REQUEST})
+
+
+# The figures of 2026-12-05, after issue 17's first round; a change may raise them, never lower
+# them unnoticed. Before that round: safety 106 of 158, risk to life 12 of 51, interpreter 19.
+FLOORS = {"safety_reached_person": 156, "risk_to_life_emergency": 44, "interpreter_flagged": 29}
+MOST_FALSE_ALARMS = 7
+
+
+def test_the_router_holds_its_floors_on_the_held_out_set(sqlite_url: str) -> None:
+    rt = build_runtime(load_settings({"DATABASE_URL": sqlite_url, "SECRET_KEY": "k"}))
+    try:
+        now = TUESDAY_MORNING.replace(tzinfo=rt.calendar.zone)
+        report = evaluate_heldout(rt, sorted(HELDOUT.glob("*.jsonl")), now)
+    finally:
+        rt.engine.dispose()
+    got = {name: getattr(report, name) for name in FLOORS}
+    assert all(got[name] >= floor for name, floor in FLOORS.items()), (got, report.safety_misses)
+    assert report.false_alarms <= MOST_FALSE_ALARMS, report.false_alarm_ids
+    assert report.outcome_acceptable >= 0.91 and report.intent_accuracy >= 0.73
