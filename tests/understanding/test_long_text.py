@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import base64
 import functools
-import multiprocessing
 import random
-import time
 from collections.abc import Callable
 
 import pytest
@@ -19,6 +17,7 @@ from app.pipeline.understand import READ_CHARS, Understanding, leading, understa
 from app.understanding.nlu import NluBackend, build_nlu
 from app.understanding.safety import DEFAULT_LEXICON_PATH, SafetyLexicon
 from tests.conftest import REPO
+from tests.deadline import within_deadline
 
 MEGABYTE = 1_000_000
 # The bench's target is 0.5 s; the shared test machine gets twice that.
@@ -50,26 +49,18 @@ def _prose(size: int) -> str:
     return " ".join(rnd.choice(_WORDS) for _ in range(size // 4))[:size]
 
 
-def _timed(conn: multiprocessing.connection.Connection, text: str) -> None:
-    started = time.perf_counter()
+def _flags_of(text: str) -> tuple[tuple[str, ...], bool]:
     understanding = _understand(text)
-    conn.send((time.perf_counter() - started, understanding.flags, understanding.emergency))
+    return understanding.flags, understanding.emergency
 
 
 def _within_deadline(text: str) -> tuple[float, tuple[str, ...], bool]:
     """(seconds, flags, emergency) of understanding `text`, measured in a forked child."""
     _nlu(), _lexicon()  # built here, so the child's time is the message's alone
-    context = multiprocessing.get_context("fork")
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_timed, args=(child, text))
-    process.start()
-    if not parent.poll(DEADLINE_SECONDS):
-        process.kill()
-        process.join()
-        pytest.fail(f"understanding {len(text):,} characters took over {DEADLINE_SECONDS} s")
-    result: tuple[float, tuple[str, ...], bool] = parent.recv()
-    process.join()
-    return result
+    seconds, (flags, emergency) = within_deadline(
+        lambda: _flags_of(text), DEADLINE_SECONDS, f"understanding {len(text):,} characters"
+    )
+    return seconds, flags, emergency
 
 
 _SINGLE_TOKENS: dict[str, Callable[[], str]] = {

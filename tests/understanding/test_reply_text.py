@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import time
 from collections.abc import Callable
 
 import pytest
 
 from app.understanding.reply_text import new_text
+from tests.deadline import within_deadline
 
 ASK = "My grey bin has not been emptied since Tuesday, can someone come back for it?"
 
@@ -140,24 +139,9 @@ _HOSTILE: dict[str, Callable[[], str]] = {
 }
 
 
-def _timed(conn: multiprocessing.connection.Connection, body: str) -> None:
-    started = time.perf_counter()
-    kept = new_text(body)
-    conn.send((time.perf_counter() - started, len(kept)))
-
-
 @pytest.mark.parametrize("shape", sorted(_HOSTILE))
 def test_a_megabyte_is_read_in_one_pass(shape: str) -> None:
     body = _HOSTILE[shape]()
-    context = multiprocessing.get_context("fork")
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_timed, args=(child, body))
-    process.start()
-    if not parent.poll(DEADLINE_SECONDS):
-        process.kill()
-        process.join()
-        pytest.fail(f"{shape}: over {DEADLINE_SECONDS} s")
-    seconds, kept = parent.recv()
-    process.join()
+    seconds, kept = within_deadline(lambda: len(new_text(body)), DEADLINE_SECONDS, shape)
     assert seconds < BUDGET_SECONDS, f"{shape}: {seconds:.2f} s"
     assert kept > 0
