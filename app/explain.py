@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.db import session as db_session
 from app.pipeline.act import compose_reply
+from app.pipeline.clarify import ask_if_near_miss
 from app.pipeline.decide import decide, routing_context
 from app.pipeline.understand import understand
 from app.runtime import Runtime
@@ -25,6 +26,7 @@ def explain(rt: Runtime, text: str, channel: Channel, now: datetime) -> dict[str
         text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix, channel,
         safety_model=rt.safety_model,
     )  # fmt: skip
+    understanding = ask_if_near_miss(understanding, rt.near_misses, channel)
     ctx = routing_context(understanding, channel, frozenset(), now, rt.calendar)
     decision = decide(rt.ruleset, ctx, understanding)
     with db_session(rt.engine) as session:
@@ -44,6 +46,7 @@ def explain(rt: Runtime, text: str, channel: Channel, now: datetime) -> dict[str
         "rule": decision.rule_id,
         "reply": reply,
         "safety_override": decision.safety_override,
+        "asks_which": list(understanding.near_miss.options) if understanding.near_miss else None,
         "routes": [
             {
                 "outcome": route.outcome.value,

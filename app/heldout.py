@@ -11,16 +11,19 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from app.pipeline.clarify import ask_if_near_miss
 from app.pipeline.decide import HUMAN_RANK, decide, routing_context
 from app.pipeline.understand import understand
 from app.runtime import Runtime
+from app.understanding.near_miss import NearMiss
+from app.understanding.nlu import FALLBACK_INTENT, NluResult
 from app.vocabulary import Channel, Outcome
 
 PERSON = frozenset({Outcome.ADVISOR, Outcome.PARTNER, Outcome.EMERGENCY})
@@ -77,6 +80,9 @@ class Scored:
     flags: tuple[str, ...]
     rule: str
     routes: tuple[str, ...] = ()
+    # Asked "is it A or B?" (a near miss); the resident's answer is simulated from the label.
+    asked: bool = False
+    first_reading: str = ""  # the classifier's intent, before any question
 
     @property
     def scored(self) -> Outcome:
@@ -91,6 +97,7 @@ class HeldOutReport:
     messages: int
     english: int
     intent_accuracy: float
+    intent_accuracy_unasked: float
     outcome_acceptable: float
     safety_critical: int
     safety_reached_person: int
@@ -100,6 +107,7 @@ class HeldOutReport:
     interpreter_flagged: int
     bot_right: int
     false_alarms: int
+    asked_which: int
     outcome_by_channel: dict[str, float]
     safety_misses: list[dict[str, str]] = field(default_factory=list)
     interpreter_misses: list[str] = field(default_factory=list)
@@ -128,6 +136,10 @@ def route(rt: Runtime, message: HeldOutMessage, now: datetime) -> Scored:
         message.text, rt.nlu, rt.lexicon, rt.settings.case_reference_prefix, channel,
         safety_model=rt.safety_model,
     )  # fmt: skip
+    first_reading = understanding.nlu.intent
+    asked = ask_if_near_miss(understanding, rt.near_misses, channel).near_miss
+    if asked is not None:
+        understanding = replace(understanding, nlu=_answer(asked, message, understanding.nlu))
     ctx = routing_context(understanding, channel, frozenset(), now, rt.calendar)
     decision = decide(rt.ruleset, ctx, understanding)
     return Scored(
@@ -137,7 +149,17 @@ def route(rt: Runtime, message: HeldOutMessage, now: datetime) -> Scored:
         flags=understanding.flags,
         rule=decision.rule_id,
         routes=tuple(route.outcome.value for route in decision.routes),
+        asked=asked is not None,
+        first_reading=first_reading,
     )
+
+
+def _answer(asked: NearMiss, message: HeldOutMessage, nlu: NluResult) -> NluResult:
+    """The resident's reply to "is it A (1) or B (2)?": the option that is their need; a
+    resident whose need is neither says something else, which a person reads."""
+    if message.intent in asked.options:
+        return NluResult(message.intent, 1.0, nlu.ranking, f"{nlu.backend}+choice")
+    return NluResult(FALLBACK_INTENT, 0.0, nlu.ranking, f"{nlu.backend}+choice")
 
 
 def score(messages: Sequence[HeldOutMessage], routed: Sequence[Scored]) -> HeldOutReport:
@@ -157,6 +179,7 @@ def score(messages: Sequence[HeldOutMessage], routed: Sequence[Scored]) -> HeldO
         messages=len(pairs),
         english=len(english),
         intent_accuracy=_share(m.intent == r.intent for m, r in english),
+        intent_accuracy_unasked=_share(m.intent == r.first_reading for m, r in english),
         outcome_acceptable=_share(r.scored in m.outcomes for m, r in pairs),
         safety_critical=len(critical),
         safety_reached_person=sum(r.scored in PERSON for _, r in critical),
@@ -166,6 +189,7 @@ def score(messages: Sequence[HeldOutMessage], routed: Sequence[Scored]) -> HeldO
         interpreter_flagged=sum(_interpreter(r) for _, r in foreign),
         bot_right=len(bot_right),
         false_alarms=sum(r.scored in PERSON for _, r in bot_right),
+        asked_which=sum(r.asked for r in routed),
         outcome_by_channel={c: round(_share(v), 4) for c, v in sorted(by_channel.items())},
         safety_misses=[
             {"id": m.id, "family": m.family, "outcome": r.scored.value, "rule": r.rule}

@@ -26,6 +26,7 @@ from app.pipeline.decide import SAFEGUARDING_QUEUE
 from app.routing.queues import QueueDirectory, load_queues
 from app.routing.rules import Ruleset, load_ruleset
 from app.routing.yaml_source import DataFileError
+from app.understanding.near_miss import NearMisses
 from app.understanding.nlu import NluBackend, build_nlu
 from app.understanding.safety import SafetyLexicon
 from app.understanding.safety_model import SafetyModel
@@ -50,6 +51,8 @@ class Runtime:
     safety_model: SafetyModel
     adapters: Mapping[Channel, ChannelAdapter]
     flows: FlowDirectory
+    # Pairs of intents that read alike, settled by asking the resident one question.
+    near_misses: NearMisses
     jobs: JobRunner = field(init=False)
     # The time a call is taken at; a menu designer's rehearsal can set it (e.g. out of hours).
     clock: Callable[[], datetime] = utcnow
@@ -72,6 +75,7 @@ class Routing:
     ruleset: Ruleset
     lexicon: SafetyLexicon
     calendar: CouncilCalendar
+    near_misses: NearMisses
 
 
 def load_routing(settings: Settings) -> Routing:
@@ -79,10 +83,11 @@ def load_routing(settings: Settings) -> Routing:
     rules_dir = settings.routing_rules_dir
     queues = load_queues(rules_dir)
     case_types = load_case_types(rules_dir)
+    intents = routable_intents(settings.bots_dir)
     ruleset = load_ruleset(
         rules_dir,
         queues,
-        intents=routable_intents(settings.bots_dir),
+        intents=intents,
         answers=ANSWER_PROVIDERS.keys(),
         required_queues=(SAFEGUARDING_QUEUE,),
         case_types=case_types.by_id.keys(),
@@ -91,7 +96,8 @@ def load_routing(settings: Settings) -> Routing:
     calendar = CouncilCalendar(
         settings.timezone, load_closure_days(rules_dir), load_opening_hours(rules_dir)
     )
-    return Routing(queues, case_types, ruleset, lexicon, calendar)
+    near_misses = NearMisses.load(rules_dir, intents)
+    return Routing(queues, case_types, ruleset, lexicon, calendar, near_misses)
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -115,6 +121,7 @@ def build_runtime(settings: Settings) -> Runtime:
         safety_model=load_safety_model(settings.bots_dir, settings.nlu_cache_dir),
         adapters=build_adapters(settings),
         flows=load_flows(settings.ivr_flows_dir, queues=routing.queues.by_id.keys()),
+        near_misses=routing.near_misses,
     )
     if settings.ivr_flow not in runtime.flows.by_id:
         raise DataFileError(f"{settings.ivr_flows_dir}: no flow {settings.ivr_flow!r} (IVR_FLOW)")

@@ -31,7 +31,8 @@ def run_heldout(paths: tuple[Path, ...], at: datetime | None, as_json: bool) -> 
 def print_heldout(report: HeldOutReport) -> None:
     click.echo(
         f"held-out: {report.messages} messages ({report.english} in English)\n"
-        f"  intent top-1, English      {report.intent_accuracy:.1%}\n"
+        f"  intent top-1, English      {report.intent_accuracy:.1%} after asking which of two "
+        f"({report.asked_which} asked), {report.intent_accuracy_unasked:.1%} at first reading\n"
         f"  outcome acceptable         {report.outcome_acceptable:.1%}\n"
         f"  at risk who reached a person  {report.safety_reached_person} of "
         f"{report.safety_critical} ({report.safety_recall:.1%})\n"

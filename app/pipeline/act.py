@@ -182,6 +182,7 @@ def route_reply(
             reference=understanding.entities.case_reference,
             conversation=conversation,
             message=message,
+            near_miss=understanding.near_miss,
         )
         return provider(context)
     template = route.reply or DEFAULT_REPLIES[route.outcome]

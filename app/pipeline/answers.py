@@ -14,7 +14,8 @@ from app.lifecycle.notify import subscribe
 from app.lifecycle.status import NOT_FOUND, find_verified_case, status_reply
 from app.lifecycle.types import CaseTypeDirectory
 from app.models import BinRound, ContactKind, Conversation, Message
-from app.pipeline.memory import ask
+from app.pipeline.memory import CHOICE, ask
+from app.understanding.near_miss import CLARIFY_INTENT, NearMiss
 from app.vocabulary import Outcome
 
 EMERGENCY_REPLY = (
@@ -52,6 +53,7 @@ class AnswerContext:
     reference: str | None = None
     conversation: Conversation | None = None
     message: Message | None = None
+    near_miss: NearMiss | None = None
 
 
 AnswerProvider = Callable[[AnswerContext], str]
@@ -124,7 +126,16 @@ def subscribe_updates(ctx: AnswerContext) -> str:
     return f"Done. We will {means} when {found.case.reference} moves to its next stage."
 
 
+def clarify(ctx: AnswerContext) -> str:
+    """One line asking which of two needs it is; the reply is read by memory.resolve."""
+    if ctx.near_miss is None:
+        return "Could you tell me a little more about what you need?"
+    ask(ctx.conversation, CHOICE, CLARIFY_INTENT, ctx.now, ctx.near_miss.options)
+    return ctx.near_miss.question
+
+
 ANSWER_PROVIDERS: Mapping[str, AnswerProvider] = {
+    "clarify": clarify,
     "bin_day": bin_day,
     "case_status": case_status,
     "subscribe_updates": subscribe_updates,

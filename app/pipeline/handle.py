@@ -13,6 +13,7 @@ from app.db import session as db_session
 from app.models import ContactKind, Conversation, Message, OutboxMessage, utcnow
 from app.pipeline import memory
 from app.pipeline.act import ActResult, act
+from app.pipeline.clarify import ask_if_near_miss
 from app.pipeline.decide import decide, routing_context
 from app.pipeline.deliver import record_sent
 from app.pipeline.identify import identify
@@ -79,7 +80,10 @@ def _handle(rt: Runtime, message_id: int, reply_in_response: bool) -> ActResult 
             understanding,
             now,
             timedelta(minutes=rt.settings.conversation_idle_minutes),
+            message.body,
+            rt.near_misses,
         )
+        understanding = ask_if_near_miss(understanding, rt.near_misses, Channel(message.channel))
         if understanding.entities.postcode:
             conversation.state = {**conversation.state, "postcode": understanding.entities.postcode}
         ctx = routing_context(

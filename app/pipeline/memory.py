@@ -13,15 +13,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from app.models import Case, Conversation
 from app.pipeline.decide import GENERIC_QUEUE
 from app.pipeline.understand import Understanding
+from app.understanding.near_miss import NearMiss, NearMisses
 from app.understanding.nlu import NluResult
 
 AWAITING = "awaiting"
 # What answers each question, read from the message's entities.
 ANSWERED_BY = {"postcode": "postcode", "reference": "case_reference"}
+# "Which of these two?": answered by "1", "2" or the words of one option (near_miss.py).
+CHOICE = "choice"
 # Intents that say no new need of their own: a yes, a no, a detail, or words we did not follow.
 DETAIL_INTENTS = frozenset({"inform", "affirm", "deny", "nlu_fallback"})
 
@@ -54,16 +58,29 @@ def place(
     return None
 
 
-def ask(conversation: Conversation | None, question: str, intent: str, now: datetime) -> None:
-    """Remember that we asked `question` while handling `intent`."""
+def ask(
+    conversation: Conversation | None,
+    question: str,
+    intent: str,
+    now: datetime,
+    options: Sequence[str] = (),
+) -> None:
+    """Remember that we asked `question` while handling `intent` (offering `options`)."""
     if conversation is None:
         return
-    pending = {"question": question, "intent": intent, "asked_at": now.isoformat()}
+    pending: dict[str, Any] = {"question": question, "intent": intent, "asked_at": now.isoformat()}
+    if options:
+        pending["options"] = list(options)
     conversation.state = {**conversation.state, AWAITING: pending}
 
 
 def resolve(
-    conversation: Conversation, understanding: Understanding, now: datetime, idle: timedelta
+    conversation: Conversation,
+    understanding: Understanding,
+    now: datetime,
+    idle: timedelta,
+    text: str = "",
+    near_misses: NearMisses | None = None,
 ) -> Understanding:
     """If this message answers our open question, it continues that intent. The question is
     cleared either way: answered, abandoned for something else, or gone stale."""
@@ -73,6 +90,8 @@ def resolve(
     conversation.state = {k: v for k, v in conversation.state.items() if k != AWAITING}
     if now - datetime.fromisoformat(str(pending["asked_at"])) > idle:
         return understanding
+    if pending["question"] == CHOICE:
+        return _chosen(pending, understanding, text, near_misses)
     entity = ANSWERED_BY.get(str(pending["question"]))
     if entity is None or getattr(understanding.entities, entity) is None:
         return understanding
@@ -85,3 +104,25 @@ def resolve(
         f"{understanding.nlu.backend}+context",
     )
     return replace(understanding, nlu=continued)
+
+
+def _chosen(
+    pending: dict[str, Any],
+    understanding: Understanding,
+    text: str,
+    near_misses: NearMisses | None,
+) -> Understanding:
+    """The option the resident picked routes this message; a reply we cannot place, or one
+    that carries a risk signal, is routed on its own words (a person reads what we cannot)."""
+    options = pending.get("options")
+    if near_misses is None or not isinstance(options, list) or len(options) != 2:
+        return understanding
+    if understanding.cues or understanding.forces_human:
+        return understanding
+    asked = NearMiss(str(options[0]), str(options[1]), "")
+    picked = near_misses.choice(asked, text, understanding.nlu)
+    if picked is None:
+        return understanding
+    nlu = understanding.nlu
+    chosen = NluResult(picked, 1.0, nlu.ranking, f"{nlu.backend}+choice")
+    return replace(understanding, nlu=chosen)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from app.understanding.entities import Entities
 from app.understanding.language import non_english
+from app.understanding.near_miss import NearMiss
 from app.understanding.nlu import NluBackend, NluResult
 from app.understanding.reading import classify, entities_of, reading_text
 from app.understanding.safety import SafetyCue, SafetyLexicon
@@ -28,6 +29,8 @@ class Understanding:
     language: str | None = None
     # The learned safety signal's verdict; None where no model was consulted (e.g. a keyword).
     safety: SafetyVerdict | None = None
+    # Two needs that read alike: the bot asks which (app/pipeline/clarify.py).
+    near_miss: NearMiss | None = None
 
     @property
     def flags(self) -> tuple[str, ...]:

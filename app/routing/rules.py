@@ -24,7 +24,9 @@ from app.routing.yaml_source import DataFileError, YamlDocument, load_yaml
 from app.vocabulary import Flag, Outcome, Priority
 
 # Data files in routing_rules/ that are not rule files, by their top-level key.
-OTHER_KINDS = frozenset({"queues", "safety_cues", "case_types", "lifecycles", "calendar"})
+OTHER_KINDS = frozenset(
+    {"queues", "safety_cues", "case_types", "lifecycles", "calendar", "near_misses"}
+)
 REPLY_FIELDS = frozenset({"reference", "queue_title"})
 
 

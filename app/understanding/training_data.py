@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from app.understanding.near_miss import CLARIFY_INTENT
 from app.understanding.nlu import FALLBACK_INTENT
 
 NLU_FILE = Path("data") / "nlu.yml"
@@ -56,4 +57,4 @@ def load_intents(bots_dir: Path) -> frozenset[str]:
 
 def routable_intents(bots_dir: Path) -> frozenset[str]:
     """What rules may match on: the taxonomy plus the 'not sure' intent."""
-    return load_intents(bots_dir) | {FALLBACK_INTENT}
+    return load_intents(bots_dir) | {FALLBACK_INTENT, CLARIFY_INTENT}
