@@ -36,6 +36,7 @@ from app.ivr.flows import (
 )
 from app.ivr.handoff import CallFacts, hand_over, route_call
 from app.ivr.later import MESSAGE_CASE, case_for_later, join_case
+from app.ivr.risk import heard_risk, put_through_now
 from app.ivr.spoken import yes_or_no
 from app.ivr.state import CallState, Confirming, Heard
 from app.ivr.twiml import CallReply
@@ -244,14 +245,13 @@ class CallWalker:
             self.state.transcript.append(heard)
 
     def _at_risk(self, speech: str) -> bool:
-        """Safety cues in anything said change the route at once, as they do in text."""
-        cues = self.rt.lexicon.detect(speech)
-        if not cues:
+        """Risk in anything said changes the route at once, as it does in text."""
+        risk = heard_risk(self.rt, speech)
+        if risk.flags:
+            self.state.flags = sorted(set(self.state.flags) | risk.flags)
+        if not put_through_now(self.rt, speech, risk, self.now):
             return False
-        self.state.flags = sorted(set(self.state.flags) | {cue.flag.value for cue in cues})
-        if not any(cue.forces_human or cue.emergency for cue in cues):
-            return False
-        if any(cue.emergency for cue in cues) or not self.rt.calendar.is_open(self.now):
+        if risk.emergency or not self.rt.calendar.is_open(self.now):
             # Out of hours nobody may be there to say it, so the numbers come first.
             self._say(prompts.EMERGENCY)
         self._transfer(TransferStep(kind="transfer", say=prompts.SAFETY_TRANSFER))

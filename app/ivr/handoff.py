@@ -18,7 +18,7 @@ from app.ivr.call_store import CallConversation
 from app.models import Case, Handoff
 from app.pipeline.act import DEFAULT_CASE_TYPE
 from app.pipeline.decide import Decision, decide, decision_record, routing_context
-from app.pipeline.understand import Understanding
+from app.pipeline.understand import Understanding, assess
 from app.row_family import UNLINKED, Belonging
 from app.runtime import Runtime
 from app.understanding.entities import extract_entities
@@ -95,6 +95,7 @@ def route_call(
         nlu=NluResult(facts.intent, facts.confidence, backend=VOICE_BACKEND),
         entities=extract_entities(facts.spoken, rt.settings.case_reference_prefix),
         cues=tuple(rt.lexicon.detect(facts.spoken)),
+        safety=assess(rt.safety_model, facts.spoken) if facts.spoken else None,
     )
     ctx = routing_context(
         understanding, Channel.VOICE, open_case_types(session, customer_id), now, rt.calendar
