@@ -18,6 +18,7 @@ from app.heldout import (
     score,
 )
 from app.runtime import build_runtime
+from app.understanding.language import non_english
 from app.vocabulary import Outcome
 
 HELDOUT = Path(__file__).parent / "heldout"
@@ -112,7 +113,7 @@ def test_the_held_out_set_is_well_formed() -> None:
 
 # The figures of 2026-12-05, after issue 17's first round; a change may raise them, never lower
 # them unnoticed. Before that round: safety 106 of 158, risk to life 12 of 51, interpreter 19.
-FLOORS = {"safety_reached_person": 156, "risk_to_life_emergency": 44, "interpreter_flagged": 29}
+FLOORS = {"safety_reached_person": 156, "risk_to_life_emergency": 44, "interpreter_flagged": 30}
 MOST_FALSE_ALARMS = 7
 
 
@@ -127,3 +128,9 @@ def test_the_router_holds_its_floors_on_the_held_out_set(sqlite_url: str) -> Non
     assert all(got[name] >= floor for name, floor in FLOORS.items()), (got, report.safety_misses)
     assert report.false_alarms <= MOST_FALSE_ALARMS, report.false_alarm_ids
     assert report.outcome_acceptable >= 0.91 and report.intent_accuracy >= 0.73
+
+
+def test_no_english_held_out_message_is_sent_to_an_interpreter() -> None:
+    messages = load_heldout(sorted(HELDOUT.glob("*.jsonl")))
+    flagged = [m.id for m in messages if m.language == "en" and non_english(m.text)]
+    assert flagged == []

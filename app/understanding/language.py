@@ -21,6 +21,7 @@ import unicodedata
 
 import pycld2
 
+from app.understanding.community_words import community_words
 from app.understanding.language_lexicon import (
     ENGLISH_MARKERS,
     greetings,
@@ -51,7 +52,11 @@ def non_english(text: str) -> str | None:
     non_latin = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
     if non_latin / len(letters) <= 0.5:
         plain = words_of_masked(masked)
-        heard = greetings().language(plain) or romanised().language(plain)
+        heard = (
+            greetings().language(plain)
+            or romanised().language(plain)
+            or community_words().language(plain)
+        )
         if heard is not None:
             return heard
         words = _WORD.findall(masked)

@@ -94,7 +94,7 @@ class _GreetingsModel(BaseModel):
     non_examples: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
 
 
-def _read(path: pathlib.Path, key: str) -> Any:
+def read_list(path: pathlib.Path, key: str) -> Any:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -116,7 +116,7 @@ class RomanisedLexicon:
     def load(cls, path: pathlib.Path = ROMANISED_PATH) -> RomanisedLexicon:
         """Read and self-test the list at `path`."""
         try:
-            model = _RomanisedModel.model_validate(_read(path, "romanised_south_asian"))
+            model = _RomanisedModel.model_validate(read_list(path, "romanised_south_asian"))
         except ValidationError as exc:
             raise LanguageLexiconError(f"{path}: {exc.errors()[0]['msg']}") from None
         strong = {word: group for group, words in model.strong.items() for word in words}
@@ -127,7 +127,7 @@ class RomanisedLexicon:
                 f"{path}: unknown groups {sorted(unknown)} or words listed twice {sorted(overlap)}"
             )
         lexicon = cls(strong, frozenset(model.weak), frozenset(model.neutral))
-        _self_test(path, lexicon.language, model.examples, model.non_examples)
+        self_test(path, lexicon.language, model.examples, model.non_examples)
         return lexicon
 
     def language(self, plain: Sequence[str]) -> str | None:
@@ -159,7 +159,7 @@ class GreetingLexicon:
     def load(cls, path: pathlib.Path = GREETINGS_PATH) -> GreetingLexicon:
         """Read and self-test the list at `path`."""
         try:
-            model = _GreetingsModel.model_validate(_read(path, "greetings"))
+            model = _GreetingsModel.model_validate(read_list(path, "greetings"))
         except ValidationError as exc:
             raise LanguageLexiconError(f"{path}: {exc.errors()[0]['msg']}") from None
         phrases = {
@@ -171,7 +171,7 @@ class GreetingLexicon:
             for first in {phrase[0] for phrase in listed_phrases}:
                 openers.setdefault(first, []).append(code)
         lexicon = cls(phrases, {word: tuple(codes) for word, codes in openers.items()})
-        _self_test(path, lexicon.language, model.examples, model.non_examples)
+        self_test(path, lexicon.language, model.examples, model.non_examples)
         return lexicon
 
     def language(self, words: Sequence[str]) -> str | None:
@@ -197,7 +197,7 @@ def _covers(words: Sequence[str], phrases: frozenset[tuple[str, ...]]) -> bool:
     return reachable[-1]
 
 
-def _self_test(
+def self_test(
     path: pathlib.Path,
     verdict: Any,
     examples: Sequence[tuple[str, str]],
