@@ -26,6 +26,7 @@ from app.pipeline.decide import SAFEGUARDING_QUEUE
 from app.routing.queues import QueueDirectory, load_queues
 from app.routing.rules import Ruleset, load_ruleset
 from app.routing.yaml_source import DataFileError
+from app.understanding.contact_wishes import ContactWishes
 from app.understanding.near_miss import NearMisses
 from app.understanding.nlu import NluBackend, build_nlu
 from app.understanding.safety import SafetyLexicon
@@ -53,6 +54,8 @@ class Runtime:
     flows: FlowDirectory
     # Pairs of intents that read alike, settled by asking the resident one question.
     near_misses: NearMisses
+    # "Please don't text back", "he checks my phone": read before any reply is sent.
+    contact_wishes: ContactWishes
     jobs: JobRunner = field(init=False)
     # The time a call is taken at; a menu designer's rehearsal can set it (e.g. out of hours).
     clock: Callable[[], datetime] = utcnow
@@ -76,6 +79,7 @@ class Routing:
     lexicon: SafetyLexicon
     calendar: CouncilCalendar
     near_misses: NearMisses
+    contact_wishes: ContactWishes
 
 
 def load_routing(settings: Settings) -> Routing:
@@ -97,7 +101,8 @@ def load_routing(settings: Settings) -> Routing:
         settings.timezone, load_closure_days(rules_dir), load_opening_hours(rules_dir)
     )
     near_misses = NearMisses.load(rules_dir, intents)
-    return Routing(queues, case_types, ruleset, lexicon, calendar, near_misses)
+    contact_wishes = ContactWishes.load(rules_dir)
+    return Routing(queues, case_types, ruleset, lexicon, calendar, near_misses, contact_wishes)
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -122,6 +127,7 @@ def build_runtime(settings: Settings) -> Runtime:
         adapters=build_adapters(settings),
         flows=load_flows(settings.ivr_flows_dir, queues=routing.queues.by_id.keys()),
         near_misses=routing.near_misses,
+        contact_wishes=routing.contact_wishes,
     )
     if settings.ivr_flow not in runtime.flows.by_id:
         raise DataFileError(f"{settings.ivr_flows_dir}: no flow {settings.ivr_flow!r} (IVR_FLOW)")

@@ -43,6 +43,10 @@ class ContactPoint(SQLModel, table=True):
     address: str = Field(max_length=320, index=True)
     verified: bool = False
     opted_out: bool = False
+    # Nothing is sent here: the resident asked us not to, or someone else reads it.
+    no_contact: bool = False
+    no_contact_reason: str | None = Field(default=None, max_length=200)
+    no_contact_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

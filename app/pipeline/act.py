@@ -23,6 +23,7 @@ from app.pipeline.answers import (
     render_reply,
 )
 from app.pipeline.decide import Decision, Route, decision_record
+from app.pipeline.safe_reply import PLAIN_REPLY, guard_reply, withhold
 from app.pipeline.understand import Understanding
 from app.runtime import Runtime
 from app.vocabulary import Outcome, Priority
@@ -97,8 +98,13 @@ def act(
     records = [_record(rt, decision, item, understanding, message, now) for item in acted]
     session.add_all(records)
     primary = cases[0] if cases and acted[0].case is cases[0] else None
+    verdict = guard_reply(session, rt, message, understanding, cases, now)
+    if verdict.plain and decision.most_human is not Outcome.EMERGENCY:
+        reply = PLAIN_REPLY
     outbox = None
-    if conversation.advisor_id is None:
+    if conversation.advisor_id is None and not verdict.send:
+        withhold(session, message, primary or (cases[0] if cases else None), verdict)
+    elif conversation.advisor_id is None:
         # Once an advisor has taken the conversation, the bot stays quiet.
         outbox = OutboxMessage(
             idempotency_key=f"reply:{message.id}",

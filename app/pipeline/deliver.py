@@ -18,6 +18,7 @@ from app.channels.errors import PermanentDeliveryError
 from app.db import session as db_session
 from app.lifecycle.notify import safe_to_send
 from app.models import Case, ContactKind, ContactPoint, Conversation, Message, OutboxMessage, utcnow
+from app.pipeline.safe_reply import DEVICE_CHANNELS, no_contact
 from app.runtime import Runtime
 from app.vocabulary import Channel
 
@@ -63,7 +64,10 @@ def deliver(rt: Runtime, outbox_id: int) -> bool:
 def _send_claimed(rt: Runtime, session: Session, row: OutboxMessage) -> bool:
     now = utcnow()
     case = session.get(Case, row.case_id) if row.case_id else None
-    if case is not None and row.conversation_id is None:
+    if row.channel in DEVICE_CHANNELS and no_contact(session, row.to_address):
+        _cancel(session, row, case, "this contact point is marked no contact")
+        return False
+    if case is not None and row.channel in DEVICE_CHANNELS:
         # Preferences may have changed since the row was written: check again at the last moment.
         verdict = safe_to_send(session, case, row.channel, now, rt.calendar)
         if not verdict.allowed or verdict.not_before is not None:
@@ -139,14 +143,22 @@ def _opted_out(session: Session, address: str | None) -> bool:
 def _hold_or_cancel(
     session: Session, row: OutboxMessage, case: Case, later: datetime | None, reason: str
 ) -> None:
-    if later is not None:
-        row.status, row.claimed_at, row.not_before = "pending", None, later
-    else:
-        row.status, row.last_error = "cancelled", reason[:500]
-        audit.record(
-            session, SENDER, "notification.withheld", "case", case.id,
-            channel=row.channel, reason=reason, outbox_id=row.id,
-        )  # fmt: skip
+    if later is None:
+        _cancel(session, row, case, reason)
+        return
+    row.status, row.claimed_at, row.not_before = "pending", None, later
+    session.add(row)
+    session.commit()
+
+
+def _cancel(session: Session, row: OutboxMessage, case: Case | None, reason: str) -> None:
+    """Not sent, and never will be: audited on the case (or the row) with the reason."""
+    row.status, row.last_error = "cancelled", reason[:500]
+    subject, subject_id = ("case", case.id) if case is not None else ("outbox", row.id)
+    audit.record(
+        session, SENDER, "notification.withheld", subject, subject_id,
+        channel=row.channel, reason=reason, outbox_id=row.id,
+    )  # fmt: skip
     session.add(row)
     session.commit()
 
@@ -188,7 +200,11 @@ def _next_contact(
         tried.add(earlier.to_address)
     points = session.exec(
         select(ContactPoint)
-        .where(ContactPoint.customer_id == case.customer_id, col(ContactPoint.opted_out).is_(False))
+        .where(
+            ContactPoint.customer_id == case.customer_id,
+            col(ContactPoint.opted_out).is_(False),
+            col(ContactPoint.no_contact).is_(False),
+        )
         .order_by(col(ContactPoint.verified).desc(), col(ContactPoint.id))
     ).all()
     for point in points:

@@ -25,7 +25,15 @@ from app.vocabulary import Flag, Outcome, Priority
 
 # Data files in routing_rules/ that are not rule files, by their top-level key.
 OTHER_KINDS = frozenset(
-    {"queues", "safety_cues", "case_types", "lifecycles", "calendar", "near_misses"}
+    {
+        "queues",
+        "safety_cues",
+        "case_types",
+        "lifecycles",
+        "calendar",
+        "near_misses",
+        "contact_wishes",
+    }
 )
 REPLY_FIELDS = frozenset({"reference", "queue_title"})
 

@@ -33,7 +33,7 @@ from tests.conftest import REPO
 from tests.factories import seed_demo
 from tests.jobs.workers import wait_for
 from tests.twilio_api import TwilioApi, settings
-from tests.web.test_sms_webhook import Live
+from tests.web.sms_line import Live
 
 COPIES = 3
 FRONTDOOR = str(REPO / ".venv" / "bin" / "frontdoor")
