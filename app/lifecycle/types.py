@@ -27,16 +27,28 @@ class StageSpec(BaseModel):
 
 
 class ClockSpec(BaseModel):
-    """An SLA clock: runs from reaching `starts` until any of `stops`, in working days."""
+    """An SLA clock: runs from reaching `starts` until any of `stops`, in working days, or in
+    hours for a risk that keeps no office hours (nights, weekends and holidays all count)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=_ID)
     starts: str
     stops: tuple[str, ...] = Field(min_length=1)
-    working_days: int = Field(gt=0, le=365)
+    working_days: int | None = Field(default=None, gt=0, le=365)
+    hours: int | None = Field(default=None, gt=0, le=336)
     # What we promise by the due date, for the resident: "We aim to {aim} by ...".
     aim: str = "reply"
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> ClockSpec:
+        if (self.working_days is None) == (self.hours is None):
+            raise ValueError(f"clock {self.id!r} needs working_days or hours, not both")
+        return self
+
+    @property
+    def in_hours(self) -> bool:
+        return self.hours is not None
 
 
 class Lifecycle(BaseModel):
@@ -84,7 +96,9 @@ class CaseTypeSpec(BaseModel):
     id: str = Field(pattern=_ID)
     title: str
     lifecycle: str
-    clock_days: dict[str, int] = Field(default_factory=dict)
+    clock_days: dict[str, Annotated[int, Field(gt=0, le=365)]] = Field(default_factory=dict)
+    # A lifecycle's clock counted in real hours for this type (an emergency's first contact).
+    clock_hours: dict[str, Annotated[int, Field(gt=0, le=336)]] = Field(default_factory=dict)
 
 
 class _CaseTypesFile(BaseModel):
@@ -158,13 +172,22 @@ def _clocks(
     document: YamlDocument, where: list[int | str], spec: CaseTypeSpec, lifecycle: Lifecycle
 ) -> tuple[ClockSpec, ...]:
     known = {clock.id for clock in lifecycle.clocks}
-    for clock_id in spec.clock_days:
-        if clock_id not in known:
-            raise document.error([*where, "clock_days"], f"unknown clock {clock_id!r}")
-    return tuple(
-        clock.model_copy(update={"working_days": spec.clock_days.get(clock.id, clock.working_days)})
-        for clock in lifecycle.clocks
-    )
+    for field in ("clock_days", "clock_hours"):
+        for clock_id in getattr(spec, field):
+            if clock_id not in known:
+                raise document.error([*where, field], f"unknown clock {clock_id!r}")
+    for clock_id in spec.clock_hours:
+        if clock_id in spec.clock_days:
+            raise document.error([*where, "clock_hours"], f"clock {clock_id!r} in days and hours")
+    return tuple(_resolved(clock, spec) for clock in lifecycle.clocks)
+
+
+def _resolved(clock: ClockSpec, spec: CaseTypeSpec) -> ClockSpec:
+    if clock.id in spec.clock_hours:
+        return clock.model_copy(update={"working_days": None, "hours": spec.clock_hours[clock.id]})
+    if clock.id in spec.clock_days:
+        return clock.model_copy(update={"working_days": spec.clock_days[clock.id], "hours": None})
+    return clock
 
 
 def load_closure_days(rules_dir: Path) -> frozenset[date]:
