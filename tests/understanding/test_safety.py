@@ -277,6 +277,39 @@ def test_mundane_requests_raise_nothing(lexicon: SafetyLexicon) -> None:
             "disability",
             False,
         ),
+        # An older person not seen, said otherwise than the reviewed examples.
+        (
+            "is the tip open sunday? none of us have seen the old lady at 12 since the weekend",
+            "elderly",
+            False,
+        ),
+        (
+            "Re my recycling box. Mr Obi opposite is 83, his blinds haven't been opened all week",
+            "elderly",
+            False,
+        ),
+        (
+            "her hall light's been on for four days and nights, she's in her eighties",
+            "elderly",
+            False,
+        ),
+        (
+            "um yeah my nan's not been at church and that's not like her, she's not answering",
+            "elderly",
+            False,
+        ),
+        # Children at risk beside a move.
+        ("we're moving Friday. my boyfriend kicked my son last night, he's 4", "children", False),
+        (
+            "new address from the 1st. the twins sleep at the old house alone while I work",
+            "children",
+            False,
+        ),
+        (
+            "moving to Daventry - my lad keeps going missing and comes home with cash",
+            "children",
+            False,
+        ),
     ],
 )
 def test_indirect_and_combined_risks_reach_a_person(
@@ -305,6 +338,15 @@ def test_indirect_and_combined_risks_reach_a_person(
         "my mum's carer can't park outside, can she get a permit",
         "we've got a newborn, how do I register the birth",
         "the damp patch on the library ceiling is back",
+        # Look-alikes of the not-seen and children-in-passing cues.
+        "the lights in the community centre have been on for days and nights",
+        "moving my elderly mum's bins to the front every week is hard, can you help",
+        "kids' school holiday activities in Towcester, where's the list",
+        "my post is piling up at my old address since we moved, how do I redirect it",
+        "a cricket ball hit my son at the rec, the fence needs raising",
+        "my son has bruises from football, can the pitch be levelled",
+        "we're moving and the kids are staying at their nan's for the weekend",
+        "the summons came but I've paid the lot now, will the costs come off",
     ],
 )
 def test_everyday_requests_do_not_force_a_person(lexicon: SafetyLexicon, text: str) -> None:

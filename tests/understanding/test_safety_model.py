@@ -72,6 +72,11 @@ def test_validation_recall_and_false_alarms_hold_their_floors(
         "the bin men murdered my bin",
         "my neighbour's hedge is murder on my back when I trim it, who owns it",
         "um the queue on your phone line is the death of me, when is green bin week",
+        # Everyday look-alikes of the not-seen and children-in-passing families.
+        "the lights in the community centre have been on day and night all week, who do i tell",
+        "moving my elderly mum's bins to the front every week is hard, can she get help",
+        "kids' school holiday activities in towcester, where can i find the list",
+        "we're moving house and the kids are excited, how do we change the address",
     ],
 )
 def test_harmless_idioms_stay_none(model: SafetyModel, text: str) -> None:
@@ -86,9 +91,18 @@ def test_harmless_idioms_stay_none(model: SafetyModel, text: str) -> None:
         "ive handed my keys and my cat to my sister",
         "Hi, the recycling wasn't taken on Thursday. Also my neighbour is 86 and nobody has "
         "seen her for a week, her curtains are still shut. Thanks, Joan",
+        # Beside a move, a case update or a text-me request (issue 17's families).
+        "we're moving to Hunsbury on the 14th, please move our council tax. my partner's been "
+        "slapping our 3 year old and i'm getting us out",
+        "any update on my missed bin ref WNC-330912? also the lady at 6 is 88 and nobody has seen "
+        "her since friday, her post is still in the door",
+        "can you text me updates on the pothole. my neighbour's carer stopped coming and his "
+        "fridge is empty, he's 90",
     ],
 )
-def test_a_risk_hidden_in_a_bin_request_reaches_a_person(model: SafetyModel, text: str) -> None:
+def test_a_risk_hidden_in_an_ordinary_request_reaches_a_person(
+    model: SafetyModel, text: str
+) -> None:
     assert model.assess(text).needs_person
 
 
