@@ -10,6 +10,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.lifecycle.details import Details
 from app.routing.yaml_source import DataFileError, YamlDocument, load_yaml
 
 CASE_TYPES_FILE = "case_types.yaml"
@@ -99,6 +100,8 @@ class CaseTypeSpec(BaseModel):
     clock_days: dict[str, Annotated[int, Field(gt=0, le=365)]] = Field(default_factory=dict)
     # A lifecycle's clock counted in real hours for this type (an emergency's first contact).
     clock_hours: dict[str, Annotated[int, Field(gt=0, le=336)]] = Field(default_factory=dict)
+    # What the bot gathers before the case opens (app/lifecycle/details.py).
+    details: Details = ()
 
 
 class _CaseTypesFile(BaseModel):
@@ -137,6 +140,7 @@ class CaseType:
     title: str
     lifecycle: Lifecycle
     clocks: tuple[ClockSpec, ...]
+    details: Details = ()
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,7 @@ def load_case_types(rules_dir: Path) -> CaseTypeDirectory:
         if lifecycle is None:
             raise document.error([*where, "lifecycle"], f"unknown lifecycle {spec.lifecycle!r}")
         by_id[spec.id] = CaseType(
-            spec.id, spec.title, lifecycle, _clocks(document, where, spec, lifecycle)
+            spec.id, spec.title, lifecycle, _clocks(document, where, spec, lifecycle), spec.details
         )
     return CaseTypeDirectory(by_id=by_id)
 
