@@ -24,6 +24,9 @@ def when_due(clock: CaseClock | None, case_type: CaseType, today: date) -> str:
     if clock is None:
         return ""
     spec = next(c for c in case_type.clocks if c.id == clock.clock)
+    if spec.hours is not None:
+        # Counted in real hours, day or night; the team is alerted as it runs, not the resident.
+        return f" We aim to {spec.aim} within {spec.hours} hour{'s' if spec.hours != 1 else ''}."
     if clock.due_on is None:
         return " Our clock is paused while we wait to hear from you."
     days = f"{clock.working_days} working day{'s' if clock.working_days != 1 else ''}"
