@@ -33,6 +33,7 @@ OTHER_KINDS = frozenset(
         "calendar",
         "near_misses",
         "contact_wishes",
+        "translations",
     }
 )
 REPLY_FIELDS = frozenset({"reference", "queue_title"})
