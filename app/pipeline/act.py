@@ -16,14 +16,10 @@ from app.cases import link_cases, new_reference, start_case
 from app.lifecycle.status import VERIFIED_KEY
 from app.models import Case, Conversation, Handoff, Message, OutboxMessage, RoutingDecision
 from app.pipeline import memory
-from app.pipeline.answers import (
-    ANSWER_PROVIDERS,
-    DEFAULT_REPLIES,
-    AnswerContext,
-    render_reply,
-)
-from app.pipeline.decide import Decision, Route, decision_record
-from app.pipeline.safe_reply import PLAIN_REPLY, guard_reply, withhold
+from app.pipeline.decide import GENERIC_QUEUE, Decision, Route, decision_record
+from app.pipeline.replies import Told, combined_reply, plain_reply
+from app.pipeline.replies import compose_reply as compose_reply
+from app.pipeline.safe_reply import guard_reply, withhold
 from app.pipeline.understand import Understanding
 from app.runtime import Runtime
 from app.vocabulary import Outcome, Priority
@@ -88,7 +84,8 @@ def act(
             acted.append(
                 _case_for(session, rt, message, conversation, understanding, route, open_cases, now)
             )
-    reply = _combined_reply(session, rt, acted, understanding, conversation, now, message)
+    told = [Told(i.route, i.case, joined=i.case is not None and not i.new) for i in acted]
+    reply = combined_reply(session, rt, told, understanding, conversation, now, message)
     for item in acted:
         if item.route.answer in STATUS_ANSWERS and item.case is None:
             item.case = _case_asked_about(session, conversation)
@@ -100,7 +97,7 @@ def act(
     primary = cases[0] if cases and acted[0].case is cases[0] else None
     verdict = guard_reply(session, rt, message, understanding, cases, now)
     if verdict.plain and decision.most_human is not Outcome.EMERGENCY:
-        reply = PLAIN_REPLY
+        reply = plain_reply(rt, told, understanding, now)
     outbox = None
     if conversation.advisor_id is None and not verdict.send:
         withhold(session, message, primary or (cases[0] if cases else None), verdict)
@@ -125,87 +122,6 @@ def act(
         outbox_id=outbox.id if outbox else None,
         case_ids=case_ids,
     )
-
-
-def compose_reply(
-    session: Session,
-    rt: Runtime,
-    decision: Decision,
-    understanding: Understanding,
-    case: Case | None,
-    conversation: Conversation | None,
-    now: datetime,
-    message: Message | None = None,
-) -> str:
-    """The words the resident hears back about every route (`case` is the primary's)."""
-    acted = [_Acted(route, case if i == 0 else None) for i, route in enumerate(decision.routes)]
-    return _combined_reply(session, rt, acted, understanding, conversation, now, message)
-
-
-def _combined_reply(
-    session: Session,
-    rt: Runtime,
-    acted: list[_Acted],
-    understanding: Understanding,
-    conversation: Conversation | None,
-    now: datetime,
-    message: Message | None,
-) -> str:
-    """Each route's own words, primary first, each said once: the truth about every need."""
-    said: list[str] = []
-    for item in acted:
-        words = route_reply(
-            session, rt, item.route, understanding, item.case, conversation, now, message
-        )
-        opening, _, rest = words.partition(". ")
-        if rest and any(earlier.startswith(opening + ". ") for earlier in said):
-            words = rest  # "Thank you for telling us." once is enough
-        if words not in said:
-            said.append(words)
-    return " ".join(said)
-
-
-def route_reply(
-    session: Session,
-    rt: Runtime,
-    route: Route,
-    understanding: Understanding,
-    case: Case | None,
-    conversation: Conversation | None,
-    now: datetime,
-    message: Message | None = None,
-) -> str:
-    """The words for one route: a self-service answer, or the outcome's reply."""
-    if route.answer is not None:
-        postcode = understanding.entities.postcode or _known_postcode(conversation)
-        provider = ANSWER_PROVIDERS[route.answer]
-        context = AnswerContext(
-            session=session,
-            calendar=rt.calendar,
-            case_types=rt.case_types,
-            now=now,
-            postcode=postcode,
-            reference=understanding.entities.case_reference,
-            conversation=conversation,
-            message=message,
-            near_miss=understanding.near_miss,
-        )
-        return provider(context)
-    template = route.reply or DEFAULT_REPLIES[route.outcome]
-    if route.outcome is Outcome.EMERGENCY:
-        template = DEFAULT_REPLIES[Outcome.EMERGENCY]
-    # A case joined keeps its team: the words name the team that really has it.
-    queue = case.queue if case is not None and case.queue else route.queue
-    queue_title = rt.queues[queue].title if queue else None
-    reference = case.reference if case else f"{rt.settings.case_reference_prefix}-??????"
-    return render_reply(template, reference, queue_title)
-
-
-def _known_postcode(conversation: Conversation | None) -> str | None:
-    if conversation is None:
-        return None
-    value = conversation.state.get("postcode")
-    return str(value) if value else None
 
 
 def _open_cases(session: Session, conversation: Conversation) -> list[Case]:
@@ -263,8 +179,13 @@ def _case_for(
 ) -> _Acted:
     """The conversation's case for this need, or a new one: nobody repeats themselves."""
     case_type = route.case_type or DEFAULT_CASE_TYPE[route.outcome]
-    placed = memory.place(
-        open_cases, case_type, route.queue, understanding.nlu.intent, route.source == "rule"
+    team = _team_case(rt, route, open_cases)
+    placed = (
+        memory.Placement(team, requeue=False, why="already with a team")
+        if team is not None
+        else memory.place(
+            open_cases, case_type, route.queue, understanding.nlu.intent, route.source == "rule"
+        )
     )
     if placed is not None:
         _add_to(session, placed.case, message, route, understanding, now, placed.requeue)
@@ -294,6 +215,22 @@ def _case_for(
     start_case(session, case, rt.case_types[case_type], rt.calendar, ROUTER, reason, now)
     open_cases.insert(0, case)
     return _Acted(route, case, new=True)
+
+
+def _team_case(rt: Runtime, route: Route, open_cases: list[Case]) -> Case | None:
+    """A conversation already with a council team stays with it: "can I talk to a person" then
+    wants that team's person, not a new case at Customer Services (the queue no team claimed).
+    The most pressing such case wins; the newest among equals."""
+    if route.outcome is not Outcome.ADVISOR or route.queue != GENERIC_QUEUE or route.case_type:
+        return None
+    teams = [
+        case
+        for case in open_cases
+        if case.queued_at is not None
+        and case.queue not in (None, GENERIC_QUEUE)
+        and rt.queues[case.queue].kind == "council"
+    ]
+    return max(teams, key=lambda case: Priority(case.priority).rank, default=None)
 
 
 def _link(

@@ -39,6 +39,11 @@ DEFAULT_REPLIES: Mapping[Outcome, str] = {
     ),
     Outcome.EMERGENCY: EMERGENCY_REPLY,
 }
+# A message that joins a case a team already has: that team keeps it, and the words say so.
+JOINED_REPLY = (
+    "Thank you. Your case is with our {queue_title} team, and I have added this message to it "
+    "so they see it. Your reference is {reference}."
+)
 
 
 @dataclass(frozen=True)
