@@ -3,23 +3,32 @@
 A message may carry several needs ("my bin was missed, and I've no food and can't get out"), so
 a decision holds a primary route and `also` routes. The floor under every rule file adds a
 person; it never erases the request the resident made.
+
+Whenever someone may be at risk, the team that must act leads: the most pressing route a flag
+raised moves the resident's handling to its team (at the flag's priority), whatever the message
+asked for and whatever case the conversation was on; the request rides along with its own team.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 from app.calendar import CouncilCalendar
 from app.models import RoutingDecision
 from app.pipeline.understand import Understanding
+from app.routing.queues import QueueDirectory
 from app.routing.rules import Need, RouteSpec, RoutingContext, Rule, Ruleset
-from app.vocabulary import Channel, Outcome, Priority, flag_name
+from app.vocabulary import Channel, Flag, Outcome, Priority, flag_name
 
 SAFEGUARDING_QUEUE = "safeguarding"
 FLOOR_RULE = "safety.floor"
 # A person route to this queue only says no team claimed the message; a need's team outranks it.
 GENERIC_QUEUE = "customer_services"
+# Routes a flag raised: the team that must act, which leads when someone may be at risk.
+ACTING = frozenset({"need", "floor"})
 # How human a route is, for choosing the primary route and for scoring: most human first.
 HUMAN_RANK = {
     Outcome.ANSWER: 0,
@@ -107,6 +116,11 @@ def routing_context(
         flag_priority[cue.flag.value] = Priority.highest(
             cue.priority, flag_priority.get(cue.flag.value, Priority.LOW)
         )
+    forced = {cue.flag.value for cue in understanding.cues if cue.forces_human}
+    if understanding.safety is not None and understanding.safety.risk_to_life:
+        # The model's risk to life is the flag's own emergency: its need acts, by its rule.
+        flag_priority[Flag.RISK_TO_LIFE.value] = Priority.EMERGENCY
+        forced.add(Flag.RISK_TO_LIFE.value)
     return RoutingContext(
         intent=understanding.nlu.intent,
         confidence=understanding.nlu.confidence,
@@ -119,7 +133,7 @@ def routing_context(
             name for name, value in vars(understanding.entities).items() if value is not None
         ),
         flag_priority=flag_priority,
-        forced_flags=frozenset(cue.flag.value for cue in understanding.cues if cue.forces_human),
+        forced_flags=frozenset(forced),
     )
 
 
@@ -129,11 +143,12 @@ def decide(ruleset: Ruleset, ctx: RoutingContext, understanding: Understanding) 
     routes = [_spec_route(spec, rule.id, rule.description, "also") for spec in rule.then.also]
     served: set[str] = set()
     for need in ruleset.needs_raised(ctx):
-        if rule.then.queue != need.then.queue and all(r.queue != need.then.queue for r in routes):
+        if not _covered(need.then, [rule.then, *routes]):
             routes.append(_need_route(need, ctx, understanding))
             served.add(need.flag.value)
     at_risk = understanding.emergency or understanding.forces_human
-    if understanding.emergency and not any(r.outcome is Outcome.EMERGENCY for r in routes):
+    emergencies: list[_Routed] = [rule.then, *routes]
+    if understanding.emergency and not any(r.outcome is Outcome.EMERGENCY for r in emergencies):
         routes.append(_floor_route(Outcome.EMERGENCY, Priority.EMERGENCY, understanding))
         served |= ctx.forced_flags
     if at_risk and not rule.then.outcome.is_human and not any(r.outcome.is_human for r in routes):
@@ -145,16 +160,19 @@ def decide(ruleset: Ruleset, ctx: RoutingContext, understanding: Understanding) 
     first = _rule_route(rule, Priority.highest(rule.then.priority, *unserved))
     primary, override = first, False
     if first.queue == GENERIC_QUEUE and any(r.outcome.is_human for r in routes):
-        primary, override = max(routes, key=lambda route: route.rank), at_risk
+        primary = max((r for r in routes if r.outcome.is_human), key=_lead_key)
+        override = at_risk
         routes.remove(primary)
     elif at_risk and routes:
-        # Someone may be at risk: the most human route leads, and a bot answer gives way to the
-        # person (who can give it); a request the resident made rides along.
-        most = max(routes, key=lambda route: route.rank)
-        if most.rank > first.rank:
-            primary, override = most, True
-            routes.remove(most)
-            if first.outcome is not Outcome.ANSWER:
+        # Someone may be at risk: the most pressing person leads, a flag's team before the
+        # request's at the same priority; a bot answer gives way to the person (who can give
+        # it), and a request the resident made rides along unless that team already has it.
+        people = [route for route in (first, *routes) if route.outcome.is_human]
+        lead = max(people, key=_lead_key, default=first)
+        if lead is not first:
+            primary, override = lead, True
+            routes.remove(lead)
+            if first.outcome is not Outcome.ANSWER and first.queue != lead.queue:
                 routes.append(first)
     if primary.outcome is Outcome.EMERGENCY:
         primary = replace(primary, priority=Priority.EMERGENCY)
@@ -177,6 +195,28 @@ def decide(ruleset: Ruleset, ctx: RoutingContext, understanding: Understanding) 
 
 def _order(route: Route) -> tuple[int, int]:
     return -route.rank[0], -route.rank[1]
+
+
+def _lead_key(route: Route) -> tuple[int, bool, int]:
+    """Who leads when someone may be at risk: the most urgent, then a flag's team, then the
+    most human (so a partner's referral never outranks safeguarding)."""
+    return route.priority.rank, route.source in ACTING, HUMAN_RANK[route.outcome]
+
+
+class _Routed(Protocol):
+    @property
+    def outcome(self) -> Outcome: ...
+    @property
+    def queue(self) -> str | None: ...
+
+
+def _covered(spec: RouteSpec, routes: Iterable[_Routed]) -> bool:
+    """A need adds nothing where a route already takes it to its team at least as humanly (an
+    emergency is never covered by an ordinary route to the same team)."""
+    return any(
+        route.queue == spec.queue and HUMAN_RANK[route.outcome] >= HUMAN_RANK[spec.outcome]
+        for route in routes
+    )
 
 
 def _rule_route(rule: Rule, priority: Priority) -> Route:
@@ -209,6 +249,9 @@ def _spec_route(spec: RouteSpec, rule_id: str, description: str, source: str) ->
 def _need_route(need: Need, ctx: RoutingContext, understanding: Understanding) -> Route:
     """A need's route at the flag's own priority, its reason naming the cues that raised it."""
     cues = [cue.cue_id for cue in understanding.cues if cue.flag is need.flag]
+    verdict = understanding.safety
+    if need.flag is Flag.RISK_TO_LIFE and verdict is not None and verdict.risk_to_life:
+        cues.append(verdict.cue_id)  # the learned signal, named like a cue
     route = _spec_route(need.then, need.id, need.description, "need")
     flag_priority = ctx.flag_priority.get(need.flag.value, Priority.NORMAL)
     return replace(
@@ -233,6 +276,31 @@ def _floor_route(outcome: Outcome, priority: Priority, understanding: Understand
         reason=reason,
         source="floor",
     )
+
+
+def route_flags(route: Route, understanding: Understanding) -> list[str]:
+    """The flags a route's case carries: every flag heard, and risk_to_life on an emergency
+    whatever raised it (a crisis known by its intent alone still marks the case)."""
+    flags = set(understanding.flags)
+    if route.outcome is Outcome.EMERGENCY:
+        flags.add(Flag.RISK_TO_LIFE.value)
+    return sorted(flags)
+
+
+def duty_number(
+    decision: Decision, queues: QueueDirectory, calendar: CouncilCalendar, now: datetime
+) -> str | None:
+    """Out of hours, the number of the team on duty for this decision's emergency: its queue's
+    out_of_hours_number (an Emergency Duty Team), which the IVR dials and a text reply gives.
+    None while the lines are open, without an emergency, or where queues.yaml sets none."""
+    if calendar.is_open(now):
+        return None
+    for route in decision.routes:
+        if route.outcome is Outcome.EMERGENCY and route.queue is not None and route.queue in queues:
+            number = queues[route.queue].out_of_hours_number
+            if number is not None:
+                return number
+    return None
 
 
 def decision_record(

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from app.calendar import CouncilCalendar
 from app.pipeline.answers import ANSWER_PROVIDERS
-from app.pipeline.decide import SAFEGUARDING_QUEUE, Decision, decide, routing_context
+from app.pipeline.decide import (
+    SAFEGUARDING_QUEUE,
+    Decision,
+    decide,
+    duty_number,
+    route_flags,
+    routing_context,
+)
 from app.pipeline.understand import Understanding, understand
-from app.routing.queues import load_queues
+from app.routing.queues import QueueDirectory, load_queues
 from app.routing.rules import Ruleset, load_ruleset
 from app.understanding.embedded import train
 from app.understanding.entities import Entities
 from app.understanding.nlu import NluResult
-from app.understanding.safety import DEFAULT_LEXICON_PATH, SafetyLexicon
+from app.understanding.safety import DEFAULT_LEXICON_PATH, SafetyCue, SafetyLexicon
+from app.understanding.safety_model import SafetyVerdict
 from app.understanding.training_data import load_examples, routable_intents
-from app.vocabulary import Channel, Outcome, Priority
+from app.vocabulary import Channel, Flag, Outcome, Priority
 from tests.conftest import REPO
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -175,3 +184,113 @@ def test_a_quiet_need_rides_beside_the_request_without_overriding_it(
     assert decision.most_human is Outcome.ADVISOR
     assert decision.also[0].rule_id == "needs.financial-hardship"
     assert "financial_hardship.cannot_afford" in decision.also[0].reason
+
+
+# --- A disclosure moves the handling; an emergency is handled as one (issue 18, items 2 and 4).
+
+LIFE = SafetyVerdict("risk_to_life", risk=0.99, life=0.91)
+
+
+def _heard(text: str, intent: str, verdict: SafetyVerdict | None = None) -> Understanding:
+    return replace(_understanding(text, intent), safety=verdict)
+
+
+def test_a_crisis_is_one_emergency_not_a_second_from_the_floor(shipped_rules: Ruleset) -> None:
+    decision = _decide(
+        shipped_rules, _heard("I can't go on anymore, I want to end it", "crisis", LIFE)
+    )
+    emergencies = [route for route in decision.routes if route.outcome is Outcome.EMERGENCY]
+    assert [route.rule_id for route in emergencies] == ["safety.crisis"]
+    assert decision.case_type == "emergency" and decision.priority is Priority.EMERGENCY
+
+
+def test_the_models_risk_to_life_raises_its_need_by_rule(shipped_rules: Ruleset) -> None:
+    text = "the bin men have missed us again and honestly I might as well not be here"
+    decision = _decide(shipped_rules, _heard(text, "missed_bin", LIFE))
+    assert (decision.rule_id, decision.queue, decision.case_type) == (
+        "safety.risk-to-life",
+        SAFEGUARDING_QUEUE,
+        "emergency",
+    )
+    assert "model.risk_to_life@0.91" in decision.reason
+    assert [route.rule_id for route in decision.also] == ["waste.missed-bin"]
+
+
+def test_a_partners_referral_never_outranks_the_team_that_must_act(
+    shipped_rules: Ruleset,
+) -> None:
+    text = "food bank referral please, and he hit me again when I asked for money for food"
+    decision = _decide(shipped_rules, _understanding(text, "food_support"))
+    assert (decision.rule_id, decision.queue, decision.priority) == (
+        "safety.domestic-abuse",
+        SAFEGUARDING_QUEUE,
+        Priority.URGENT,
+    )
+    assert decision.safety_override is True
+    assert [(route.rule_id, route.queue) for route in decision.also] == [
+        ("food.support", "foodbank")
+    ]
+
+
+def test_at_the_same_priority_the_flags_team_leads(shipped_rules: Ruleset) -> None:
+    eviction = SafetyCue("homelessness.threatened", Flag.HOMELESSNESS, Priority.HIGH, True, False)
+    understanding = replace(
+        _understanding(
+            "about dad's council tax: his landlord wants me out by friday", "bereavement"
+        ),
+        cues=(eviction,),
+    )
+    decision = _decide(shipped_rules, understanding)
+    assert (decision.rule_id, decision.queue) == ("housing.homeless", "housing_options")
+    assert [(route.rule_id, route.queue) for route in decision.also] == [
+        ("life-events.bereavement", "revenues")
+    ]
+
+
+def test_abuse_with_a_threat_to_life_is_one_emergency_for_safeguarding(
+    shipped_rules: Ruleset,
+) -> None:
+    text = "he says he will kill me tonight, he's hit me before"
+    decision = _decide(shipped_rules, _understanding(text, "domestic_abuse"))
+    assert _kinds(decision) == [(Outcome.EMERGENCY, SAFEGUARDING_QUEUE)]
+    assert decision.rule_id == "safety.risk-to-life" and decision.case_type == "emergency"
+    assert decision.matched_rule == "safety.domestic-abuse-intent"
+
+
+def test_an_emergency_case_carries_the_risk_to_life_flag_whatever_raised_it(
+    shipped_rules: Ruleset,
+) -> None:
+    quiet = Understanding(nlu=NluResult("crisis", 0.9, (), "test"), entities=Entities(), cues=())
+    decision = _decide(shipped_rules, quiet)
+    assert decision.outcome is Outcome.EMERGENCY and quiet.flags == ()
+    assert route_flags(decision.primary, quiet) == ["risk_to_life"]
+    bin_day = _decide(shipped_rules, _understanding("when is bin day", "bin_collection_day"))
+    assert route_flags(bin_day.primary, quiet) == []
+
+
+DUTY = "+441632960123"  # a drama number: no council's real line
+
+
+@pytest.mark.parametrize(
+    ("at", "number"),
+    [
+        (datetime(2026, 11, 24, 10, 0, tzinfo=UTC), None),  # Tuesday morning: lines open
+        (datetime(2026, 11, 24, 21, 0, tzinfo=UTC), DUTY),  # Tuesday night
+        (datetime(2026, 12, 25, 12, 0, tzinfo=UTC), DUTY),  # Christmas Day
+    ],
+)
+def test_out_of_hours_an_emergency_gets_the_duty_teams_number(
+    shipped_rules: Ruleset, at: datetime, number: str | None
+) -> None:
+    queues = load_queues(REPO / "routing_rules")
+    duty = replace_queue(queues, SAFEGUARDING_QUEUE, out_of_hours_number=DUTY)
+    crisis = _decide(shipped_rules, _heard("i want to end my life", "crisis", LIFE))
+    assert duty_number(crisis, duty, CALENDAR, at) == number
+    # Without a number set, nobody is given one; nor is a resident who is not in danger.
+    assert duty_number(crisis, queues, CALENDAR, at) is None
+    abuse = _decide(shipped_rules, _understanding("my partner hits me", "domestic_abuse"))
+    assert duty_number(abuse, duty, CALENDAR, at) is None
+
+
+def replace_queue(queues: QueueDirectory, queue: str, **changes: str) -> QueueDirectory:
+    return QueueDirectory(by_id={**queues.by_id, queue: queues[queue].model_copy(update=changes)})
