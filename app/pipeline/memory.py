@@ -40,22 +40,36 @@ class Placement:
 
 
 def place(
-    open_cases: Sequence[Case], case_type: str, queue: str | None, intent: str, from_rule: bool
+    open_cases: Sequence[Case],
+    case_type: str,
+    queue: str | None,
+    intent: str,
+    from_rule: bool,
+    at_risk: bool = False,
 ) -> Placement | None:
     """The conversation's open case this route belongs to, or None for a new need.
 
     `open_cases` is newest first. `from_rule` is False for routes a flag raised: a disclosure
-    is its own need, never a detail of the case the conversation was on.
+    is its own need, never a detail of the case the conversation was on. Nor is a message that
+    carries a risk signal (`at_risk`): a person reads it on a case of its own. A detail joins
+    the newest case a council person is handling, never one nobody here reads (a bot's service
+    request, a partner's referral awaiting consent).
     """
     for case in open_cases:
         if case.case_type == case_type and case.queue == queue:
             return Placement(case, requeue=False, why="same need")
-    if from_rule and intent in DETAIL_INTENTS and open_cases:
-        return Placement(open_cases[0], requeue=False, why="more detail")
+    if from_rule and not at_risk and intent in DETAIL_INTENTS:
+        read = next((case for case in open_cases if _read_by_a_person(case)), None)
+        if read is not None:
+            return Placement(read, requeue=False, why="more detail")
     for case in open_cases:
         if case.case_type == case_type and case.queue == GENERIC_QUEUE and case.advisor_id is None:
             return Placement(case, requeue=True, why="need made clear")
     return None
+
+
+def _read_by_a_person(case: Case) -> bool:
+    return case.queued_at is not None and case.partner_consent is None
 
 
 def ask(
