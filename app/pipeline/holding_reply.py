@@ -187,12 +187,15 @@ def waiting_on_people(
 ) -> list[Waiting]:
     """Routes a council team's person will answer (a case's own queue and priority win).
 
-    Partners keep their own hours, so their routes promise nothing here.
+    Partners keep their own hours, and a case no person is queued to pick up (a service
+    request the message joined) has nobody to reply, so neither promises anything here.
     """
     waiting = []
     for route, case in acted:
         queue = case.queue if case is not None and case.queue else route.queue
         if not route.outcome.is_human or queue is None or queues[queue].kind != "council":
+            continue
+        if case is not None and case.queued_at is None:
             continue
         priority = Priority(case.priority) if case is not None else route.priority
         waiting.append(Waiting(queue, priority))
