@@ -57,17 +57,17 @@ def test_a_quiet_need_in_a_bin_report_raises_both_linked_with_one_handoff(
 def test_a_new_need_in_a_conversation_opens_its_own_linked_case(
     rt: Runtime, session: Session
 ) -> None:
-    _say(rt, "my bin wasnt collected this week")
+    _say(rt, "my bin wasnt collected this week, 22 Harborough Road NN2 7AZ")
     _say(rt, "there is also a huge pothole outside number 12 on elm road")
     bin_case = _case(session, "missed_bin", "waste")
     pothole = _case(session, "pothole", "highways")
     assert _linked(session, pothole) == {bin_case.reference}
     assert pothole.summary.startswith("there is also a huge pothole")
-    assert bin_case.summary == "my bin wasnt collected this week"
+    assert bin_case.summary == "my bin wasnt collected this week, 22 Harborough Road NN2 7AZ"
 
 
 def test_a_status_question_joins_the_case_it_asks_about(rt: Runtime, session: Session) -> None:
-    first = _say(rt, "my bin wasnt collected this week")
+    first = _say(rt, "my bin wasnt collected this week, 22 Harborough Road NN2 7AZ")
     answer = _say(rt, "any update on my case?")
     assert count(session, Case) == 1
     assert first.case_reference is not None and first.case_reference in answer.reply
