@@ -19,7 +19,6 @@ from typing import Protocol
 from app.calendar import CouncilCalendar
 from app.models import RoutingDecision
 from app.pipeline.understand import Understanding
-from app.routing.queues import QueueDirectory
 from app.routing.rules import Need, RouteSpec, RoutingContext, Rule, Ruleset
 from app.vocabulary import Channel, Flag, Outcome, Priority, flag_name
 
@@ -285,22 +284,6 @@ def route_flags(route: Route, understanding: Understanding) -> list[str]:
     if route.outcome is Outcome.EMERGENCY:
         flags.add(Flag.RISK_TO_LIFE.value)
     return sorted(flags)
-
-
-def duty_number(
-    decision: Decision, queues: QueueDirectory, calendar: CouncilCalendar, now: datetime
-) -> str | None:
-    """Out of hours, the number of the team on duty for this decision's emergency: its queue's
-    out_of_hours_number (an Emergency Duty Team), which the IVR dials and a text reply gives.
-    None while the lines are open, without an emergency, or where queues.yaml sets none."""
-    if calendar.is_open(now):
-        return None
-    for route in decision.routes:
-        if route.outcome is Outcome.EMERGENCY and route.queue is not None and route.queue in queues:
-            number = queues[route.queue].out_of_hours_number
-            if number is not None:
-                return number
-    return None
 
 
 def decision_record(

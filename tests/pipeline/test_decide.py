@@ -14,12 +14,11 @@ from app.pipeline.decide import (
     SAFEGUARDING_QUEUE,
     Decision,
     decide,
-    duty_number,
     route_flags,
     routing_context,
 )
 from app.pipeline.understand import Understanding, understand
-from app.routing.queues import QueueDirectory, load_queues
+from app.routing.queues import load_queues
 from app.routing.rules import Ruleset, load_ruleset
 from app.understanding.embedded import train
 from app.understanding.entities import Entities
@@ -266,31 +265,3 @@ def test_an_emergency_case_carries_the_risk_to_life_flag_whatever_raised_it(
     assert route_flags(decision.primary, quiet) == ["risk_to_life"]
     bin_day = _decide(shipped_rules, _understanding("when is bin day", "bin_collection_day"))
     assert route_flags(bin_day.primary, quiet) == []
-
-
-DUTY = "+441632960123"  # a drama number: no council's real line
-
-
-@pytest.mark.parametrize(
-    ("at", "number"),
-    [
-        (datetime(2026, 11, 24, 10, 0, tzinfo=UTC), None),  # Tuesday morning: lines open
-        (datetime(2026, 11, 24, 21, 0, tzinfo=UTC), DUTY),  # Tuesday night
-        (datetime(2026, 12, 25, 12, 0, tzinfo=UTC), DUTY),  # Christmas Day
-    ],
-)
-def test_out_of_hours_an_emergency_gets_the_duty_teams_number(
-    shipped_rules: Ruleset, at: datetime, number: str | None
-) -> None:
-    queues = load_queues(REPO / "routing_rules")
-    duty = replace_queue(queues, SAFEGUARDING_QUEUE, out_of_hours_number=DUTY)
-    crisis = _decide(shipped_rules, _heard("i want to end my life", "crisis", LIFE))
-    assert duty_number(crisis, duty, CALENDAR, at) == number
-    # Without a number set, nobody is given one; nor is a resident who is not in danger.
-    assert duty_number(crisis, queues, CALENDAR, at) is None
-    abuse = _decide(shipped_rules, _understanding("my partner hits me", "domestic_abuse"))
-    assert duty_number(abuse, duty, CALENDAR, at) is None
-
-
-def replace_queue(queues: QueueDirectory, queue: str, **changes: str) -> QueueDirectory:
-    return QueueDirectory(by_id={**queues.by_id, queue: queues[queue].model_copy(update=changes)})
