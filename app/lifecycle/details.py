@@ -11,6 +11,7 @@ Every check walks the text's words once, so a long message costs linear time.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Literal
@@ -22,8 +23,10 @@ from app.understanding.entities import Entities
 _ID = r"^[a-z][a-z0-9_]*$"
 # text: the resident's own account, heard as enough words of their own beyond the request;
 # address: a postcode, or a house number or name before a street; place: an address or any of
-# `words` (behind, outside, lane ...); time: a day, date or span; words: any of `words`.
-DetailKind = Literal["text", "address", "place", "time", "words"]
+# `words` (behind, outside, lane ...); time: a day, date or span; words: any of `words`; wish:
+# any of `words` asked for ("I'd like a refund", "please fix it"), since the same verbs also
+# tell what went wrong ("they didn't collect it").
+DetailKind = Literal["text", "address", "place", "time", "words", "wish"]
 # An account of what happened has at least this many words of its own (see `_own_words`).
 MIN_OWN_WORDS = 4
 
@@ -44,7 +47,7 @@ class DetailSpec(BaseModel):
 
     @model_validator(mode="after")
     def _words_where_needed(self) -> DetailSpec:
-        if self.kind in ("words", "place") and not self.words:
+        if self.kind in ("words", "place", "wish") and not self.words:
             raise ValueError(f"detail {self.id!r} of kind {self.kind} needs `words`")
         return self
 
@@ -91,6 +94,12 @@ _REQUEST = frozenset(
     formal formally about regarding re for with this that there here just really need needs
     wish some something on at by from council wnc west northamptonshire report reporting""".split()
 )
+# Words that ask for something; a remedy is heard within a few words of one.
+_WISH = frozenset(
+    "want wanted like expect expecting need please should must hope asking ask demand deserve "
+    "would wish".split()
+)
+WISH_BEFORE, WISH_AFTER = 5, 2
 # Dumping verbs say what happened, not what was dumped.
 _NOT_ITEMS = frozenset("dumped dumping tipped tipping left fly".split())
 
@@ -113,6 +122,8 @@ def found(
         return known_address or _address(words, entities) or _has_any(words, detail.words)
     if detail.kind == "time":
         return _time(text, words) or _has_any(words, detail.words)
+    if detail.kind == "wish":
+        return _wished(words, detail.words)
     return _has_any([w for w in words if w not in _NOT_ITEMS], detail.words)
 
 
@@ -134,7 +145,7 @@ def _address(words: Sequence[str], entities: Entities | None) -> bool:
     """A postcode, or a street: a street word after a name ("Tern Close", "12 gold st")."""
     if entities is not None and entities.postcode:
         return True
-    for before, word in zip(words, words[1:], strict=False):
+    for before, word in itertools.pairwise(words):
         if word in _STREET and before not in _REQUEST and before not in _STREET:
             return True
     return False
@@ -144,11 +155,32 @@ def _time(text: str, words: Sequence[str]) -> bool:
     if _DATE.search(text.lower()):
         return True
     for i, word in enumerate(words):
-        if word in _DAYS or word in _MONTHS and word != "may" or word in _SPANS:
+        if word in _DAYS or (word in _MONTHS and word != "may") or word in _SPANS:
             return True
         if word in _BEFORE_PARTS and i + 1 < len(words) and words[i + 1] in _PARTS:
             return True
     return False
+
+
+def _wished(words: Sequence[str], phrases: Iterable[str]) -> bool:
+    """Any phrase within WISH_BEFORE words after, or WISH_AFTER before, a word that asks."""
+    asks = [i for i, word in enumerate(words) if word in _WISH]
+    if not asks:
+        return False
+    near = sorted(
+        {
+            j
+            for i in asks
+            for j in range(max(0, i - WISH_AFTER), min(len(words), i + WISH_BEFORE + 1))
+        }
+    )
+    # Each window is searched on its own, so a phrase never spans two of them.
+    windows: list[list[str]] = [[]]
+    for previous, j in zip([-2, *near], near, strict=False):
+        if j != previous + 1:
+            windows.append([])
+        windows[-1].append(words[j])
+    return any(_has_any(window, phrases) for window in windows if window)
 
 
 def _has_any(words: Sequence[str], phrases: Iterable[str]) -> bool:
