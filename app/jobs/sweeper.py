@@ -1,4 +1,7 @@
-"""The relay sweep: whatever Redis missed (down, or a worker killed) is enqueued again."""
+"""The relay sweep: whatever Redis missed (down, or a worker killed) is enqueued again.
+
+It also keeps time for the conversation: SLA clocks are checked, and a need left waiting on a
+detail the resident never gave opens anyway (app/jobs/idle_gatherings.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import structlog
 from sqlmodel import col, or_, select
 
 from app.db import session as db_session
+from app.jobs.idle_gatherings import open_idle
 from app.jobs.runner import BACKOFF_SECONDS, RqJobRunner
 from app.lifecycle.sla_check import check_clocks
 from app.models import Message, OutboxMessage, utcnow
@@ -68,6 +72,7 @@ def sweep(rt: Runtime, grace: timedelta | None = None, back_off: bool = False) -
     with db_session(rt.engine) as session:
         check_clocks(session, rt.calendar, now)
         session.commit()
+    open_idle(rt, now)
     return len(inbound), len(outbound)
 
 
