@@ -112,15 +112,14 @@ def _route(turn: _Turn) -> ActResult:
     idle = timedelta(minutes=rt.settings.conversation_idle_minutes)
     waiting = gather.held(conversation)
     if waiting is not None:
-        # Our question for a need's details is open: this is its answer, or the gathering ends.
-        gather.forget(conversation)
-        if gather.answers_it(rt, waiting, message, understanding, now, idle):
-            waiting, following = gather.heard(
-                turn.session, rt, waiting, message, conversation, understanding, turn.customer_id
-            )
-            if following is not None:
-                return _ask(turn, understanding, waiting, following, first=False)
-            understanding = gather.continued(waiting, understanding)
+        gather.forget(conversation)  # answered now, or it opens with this message
+    if waiting is not None and gather.answers_it(rt, waiting, message, understanding, now, idle):
+        waiting, following = gather.heard(
+            turn.session, rt, waiting, message, conversation, understanding, turn.customer_id
+        )
+        if following is not None:
+            return _ask(turn, understanding, waiting, following, first=False)
+        understanding = gather.continued(waiting, understanding)
     else:
         understanding = memory.resolve(
             conversation, understanding, now, idle, message.body, rt.near_misses
