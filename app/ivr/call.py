@@ -13,12 +13,19 @@ from urllib.parse import urlencode
 
 import structlog
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from app.channels.voice import CallInput
 from app.db import session as db_session
-from app.ivr.call_store import AnsweredStep, locked_call, save_step, stored_twiml
+from app.ivr.call_store import (
+    AnsweredStep,
+    CallConversation,
+    locked_call,
+    save_step,
+    stored_twiml,
+)
 from app.ivr.engine import Answer, CallWalker
+from app.ivr.gathering import log_after_hang_up
 from app.ivr.state import CallState
 from app.models import Conversation
 from app.runtime import Runtime
@@ -27,6 +34,8 @@ from app.vocabulary import Channel
 log = structlog.get_logger(__name__)
 
 STEP_PATH = "/webhooks/twilio/voice/step"
+# A call status this far along (completed, busy, failed, ...) means the call is over.
+CALL_OVER = 3
 TRANSCRIPTION_PATH = "/webhooks/twilio/voice/transcription"
 
 
@@ -100,8 +109,21 @@ def record_call_status(rt: Runtime, call_sid: str, status: str, order: dict[str,
             return False
         state = CallState.of(conversation.state, rt.settings.ivr_flow)
         if order[status] > order.get(state.call_status or "", -1):
+            if order[status] >= CALL_OVER:
+                _hung_up(rt, session, conversation)
+                state = CallState.of(conversation.state, rt.settings.ivr_flow)
             state.call_status = status
             conversation.state = state.into(conversation.state)
             session.add(conversation)
             session.commit()
     return True
+
+
+def _hung_up(rt: Runtime, session: Session, conversation: Conversation) -> None:
+    """A caller who hung up while we were taking down their details still gets the case."""
+    call = CallConversation(conversation.id or 0, conversation.customer_id, conversation.state)
+    state = CallState.of(call.state, rt.settings.ivr_flow)
+    case = log_after_hang_up(session, rt, rt.flows[state.flow], call, rt.clock())
+    if case is not None:
+        conversation.state, conversation.customer_id = call.state, call.customer_id
+        log.info("call.logged_after_hang_up", case_id=case.id)

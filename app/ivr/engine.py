@@ -15,7 +15,7 @@ import structlog
 from sqlmodel import Session, select
 from twilio.twiml.voice_response import VoiceResponse
 
-from app.ivr import matching, prompts
+from app.ivr import gathering, matching, prompts
 from app.ivr.asked import read_value
 from app.ivr.call_store import CallConversation
 from app.ivr.case_lookup import subscribe_caller, verified_case
@@ -23,9 +23,11 @@ from app.ivr.flows import (
     AskStep,
     BranchStep,
     CallbackStep,
+    DetailsStep,
     Flow,
     HangupStep,
     HoursStep,
+    LogStep,
     LookupStep,
     MenuStep,
     RecordStep,
@@ -91,6 +93,7 @@ class CallWalker:
         self.reply = CallReply(flow.spec, transcription_url)
         self.response = self.reply.response
         self._verified: Case | None = None  # the caller's case, once loaded this webhook
+        state.caller = state.caller or caller
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -114,6 +117,8 @@ class CallWalker:
             self._answer_ask(awaiting, step, given)
         elif isinstance(step, RecordStep):
             self._answer_record(step, given)
+        elif isinstance(step, DetailsStep):
+            self._answer_details(awaiting, step, given)
         return self.response
 
     # -- answers ------------------------------------------------------------------------------
@@ -195,6 +200,20 @@ class CallWalker:
         self.state.gathered[step.save_as] = value
         self.state.attempts, self.state.confirming = 0, None
         self._run(step.next or self.flow.spec.fallback)
+
+    def _answer_details(self, step_id: str, step: DetailsStep, given: Answer) -> None:
+        """Words answer the detail asked for; silence twice moves on without it."""
+        if given.speech:
+            gathering.take(self.rt, step, self.state, given.speech)
+        else:
+            self.state.attempts += 1
+            if self.state.attempts < self.flow.spec.max_attempts:
+                self._say(prompts.SORRY)
+                self._run(step_id)
+                return
+            gathering.skip(self.state)
+        self.state.attempts = 0
+        self._run(step_id)
 
     def _answer_record(self, step: RecordStep, given: Answer) -> None:
         if given.recording_url is None:
@@ -307,6 +326,20 @@ class CallWalker:
             if self.caller is None:
                 return step.no_number or fallback
             self._case_for_later(step.queue)
+            return step.next or fallback
+        if isinstance(step, DetailsStep):
+            detail = gathering.next_detail(self.rt, step, self.state)
+            if detail is None:
+                return step.next or fallback
+            self.state.asking = detail.id
+            self._gather(step_id, detail.question, hints=(), num_digits=None)
+            return None
+        if isinstance(step, LogStep):
+            case, words = gathering.log(
+                self.session, self.rt, self.conversation, self.state, step, self.now
+            )
+            self._verified = case
+            self._say(words)
             return step.next or fallback
         if isinstance(step, TransferStep):
             self._transfer(step)

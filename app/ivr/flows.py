@@ -1,8 +1,9 @@
 """Telephone menus as data: ivr_flows/*.yaml, validated with pydantic and checked as a graph.
 
-A flow is a set of named steps. Some ask the caller something (menu, ask, record); some do
-something and move on (say, lookup, status, subscribe, hours, branch); some end the bot's part
-of the call (transfer, callback, hangup). Every error names the file, the line and the step.
+A flow is a set of named steps. Some ask the caller something (menu, ask, record, details);
+some do something and move on (say, lookup, status, subscribe, hours, branch, log); some end the
+bot's part of the call (transfer, callback, hangup). Every error names the file, the line and
+the step.
 """
 
 from __future__ import annotations
@@ -209,6 +210,39 @@ class CallbackStep(_Step):
         return {"next": self.next, "no_number": self.no_number}
 
 
+class DetailsStep(_Step):
+    """Ask for the details a case type needs (case_types.yaml `details:`), one at a time.
+
+    A detail the caller has already said anywhere in the call is not asked for; one they
+    cannot give (silence, twice) is noted as not given and the next is asked. Then `next`.
+    """
+
+    kind: Literal["details"]
+    case_type: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    next: StepId | None = None
+
+    def exits(self) -> dict[str, str | None]:
+        return {"next": self.next}
+
+    @property
+    def asks_caller(self) -> bool:
+        return True
+
+
+class LogStep(_Step):
+    """Raise the case from everything the call gathered, tell the caller its reference, and
+    go on; nobody is put through. The routing rules choose the case type for `intent`."""
+
+    kind: Literal["log"]
+    intent: str
+    queue: str | None = None  # the team that will have it; else the rules' choice
+    say: str = "Thank you. I have logged your {title}. Your reference is {reference}."
+    next: StepId | None = None
+
+    def exits(self) -> dict[str, str | None]:
+        return {"next": self.next}
+
+
 class HangupStep(_Step):
     kind: Literal["hangup"]
     say: str | None = None
@@ -230,6 +264,8 @@ Step = Annotated[
     | TransferStep
     | RecordStep
     | CallbackStep
+    | DetailsStep
+    | LogStep
     | HangupStep,
     Field(discriminator="kind"),
 ]

@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable
 from app.ivr.flows import (
     CallbackStep,
     Flow,
+    LogStep,
     MenuStep,
     RecordStep,
     TransferStep,
@@ -89,7 +90,7 @@ def _field_name(field: str) -> str:
 
 
 def _queues_named(step: object) -> Iterable[str]:
-    if isinstance(step, TransferStep) and step.queue:
+    if isinstance(step, TransferStep | LogStep) and step.queue:
         yield step.queue
     if isinstance(step, RecordStep | CallbackStep):
         yield step.queue

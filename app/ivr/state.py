@@ -42,6 +42,8 @@ class CallState(BaseModel):
     case_reference: str | None = None  # set only once the caller is verified for it
     case_id: int | None = None  # that case's id, so later steps need not look it up again
     handoff_case_id: int | None = None  # the case holding our handoff packet; a message joins it
+    asking: str | None = None  # the detail a `details` step asked for last
+    caller: str | None = None  # the caller ID, a hint: where a case raised after hang-up came from
     ended: bool = False
     call_status: str | None = None
 
