@@ -1,9 +1,9 @@
 """The intents residents were most often misunderstood on are understood (issue 17).
 
 intent_validation.yaml holds messages written for this check and never trained on, in every
-channel's style. Measured at the calibrated threshold (0.51): before this data round 40 of 59
-right and 14 'not sure'; after it, see FEWEST_RIGHT and MOST_UNSURE (a little room is left for
-later training-data changes).
+channel's style. Measured at the configured threshold (0.51), 2026-12-06: before this data round
+48 of 61 right and 10 'not sure'; after it 59 right and 2 'not sure'. The floors leave a little
+room for later training-data changes.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from tests.conftest import REPO
 
 VALIDATION = Path(__file__).with_name("intent_validation.yaml")
 BOTS = REPO / "bots"
-MOST_UNSURE = 14
-FEWEST_RIGHT = 40
+MOST_UNSURE = 4
+FEWEST_RIGHT = 56
 
 
 @functools.cache
