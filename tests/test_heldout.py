@@ -111,10 +111,11 @@ def test_the_held_out_set_is_well_formed() -> None:
             assert set(message.outcomes).isdisjoint({Outcome.ANSWER, Outcome.SERVICE_REQUEST})
 
 
-# The figures of 2026-12-05, after issue 17's first round; a change may raise them, never lower
-# them unnoticed. Before that round: safety 106 of 158, risk to life 12 of 51, interpreter 19.
-FLOORS = {"safety_reached_person": 156, "risk_to_life_emergency": 44, "interpreter_flagged": 30}
-MOST_FALSE_ALARMS = 7
+# The figures of 2026-12-05, after issue 17's second round (threshold 0.34); a change may raise
+# them, never lower them unnoticed. Before issue 17: safety 106 of 158, risk to life 12 of 51,
+# interpreter 19 of 30, false alarms 3 of 107, intent 76.0%, outcome 74.6%.
+FLOORS = {"safety_reached_person": 157, "risk_to_life_emergency": 46, "interpreter_flagged": 30}
+MOST_FALSE_ALARMS = 5
 
 
 def test_the_router_holds_its_floors_on_the_held_out_set(sqlite_url: str) -> None:
@@ -127,7 +128,7 @@ def test_the_router_holds_its_floors_on_the_held_out_set(sqlite_url: str) -> Non
     got = {name: getattr(report, name) for name in FLOORS}
     assert all(got[name] >= floor for name, floor in FLOORS.items()), (got, report.safety_misses)
     assert report.false_alarms <= MOST_FALSE_ALARMS, report.false_alarm_ids
-    assert report.outcome_acceptable >= 0.91 and report.intent_accuracy >= 0.73
+    assert report.outcome_acceptable >= 0.92 and report.intent_accuracy >= 0.82
 
 
 def test_no_english_held_out_message_is_sent_to_an_interpreter() -> None:

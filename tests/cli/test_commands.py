@@ -17,7 +17,7 @@ from tests.conftest import REPO
 FRONTDOOR = str(REPO / ".venv" / "bin" / "frontdoor")
 KEYS = [
     "intent", "confidence", "outcome", "queue", "priority", "flags", "rule", "reply",
-    "safety_override", "routes",
+    "safety_override", "asks_which", "routes",
 ]  # fmt: skip
 
 

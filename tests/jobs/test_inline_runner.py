@@ -23,7 +23,10 @@ from tests.jobs.workers import free_port, wait_for
 from tests.twilio_api import ACCOUNT_SID, AUTH_TOKEN, TwilioApi
 
 PUBLIC = "https://frontdoor.example.gov.uk"
-COMPLAINT = "I want to make a complaint, the grass in the park hasn't been cut for months"
+COMPLAINT = (
+    "I want to make a complaint, the grass in the park hasn't been cut for months "
+    "and I'd like it cut this week"
+)
 
 
 @pytest.fixture

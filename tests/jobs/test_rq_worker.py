@@ -25,7 +25,7 @@ from tests.conftest import REPO
 FRONTDOOR = str(REPO / ".venv" / "bin" / "frontdoor")
 MESSAGES = [
     "pothole outside number 4",
-    "I want to make a complaint",
+    "I want to make a complaint: the crew broke my gate last week and I want it repaired",
     "hello",
     "my bin was not collected",
 ]

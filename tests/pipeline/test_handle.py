@@ -20,7 +20,7 @@ from tests.factories import count, inbound, seed_demo, store
 def test_a_missed_bin_becomes_a_case_with_a_reference_a_decision_and_a_sent_reply(
     rt: Runtime, session: Session
 ) -> None:
-    message_id = store(rt, inbound("my bin wasnt collected again"))
+    message_id = store(rt, inbound("my bin wasnt collected again, 7 Gold Street NN1 1RA"))
     result = handle_message(rt, message_id)
     assert result is not None and result.case_reference is not None
     assert result.case_reference.startswith("WNC-") and len(result.case_reference) == 10
@@ -57,7 +57,7 @@ def test_the_second_missed_bin_goes_to_a_person_not_another_ticket(
     rt: Runtime, session: Session
 ) -> None:
     seed_demo(rt)
-    first = handle_message(rt, store(rt, inbound("bin not collected", thread="a")))
+    first = handle_message(rt, store(rt, inbound("bin not collected at 3 Tern Close", thread="a")))
     second = handle_message(rt, store(rt, inbound("my bin was not collected again", thread="b")))
     assert first is not None and second is not None
     decisions = session.exec(select(RoutingDecision).order_by(RoutingDecision.id)).all()  # type: ignore[arg-type]

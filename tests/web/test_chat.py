@@ -12,6 +12,10 @@ from sqlmodel import Session
 from app.models import Conversation, Message, OutboxMessage, RoutingDecision
 from tests.factories import count
 
+COMPLAINT = (
+    "I'd like to complain: the park gates have been locked since Easter and I want them reopened"
+)
+
 
 def _start(client: FlaskClient) -> str:
     response = client.post("/api/chat/start")
@@ -37,7 +41,7 @@ def _session(app: Flask) -> Session:
 def test_a_resident_chats_and_reads_the_reply(flask_app: Flask) -> None:
     client = flask_app.test_client()
     token = _start(client)
-    response = _post(client, token, "I'd like to complain about the state of the park")
+    response = _post(client, token, COMPLAINT)
     assert response.status_code == 202
     messages = client.get(
         "/api/chat/messages", headers={"Authorization": f"Bearer {token}"}

@@ -30,7 +30,8 @@ def test_a_whole_sms_journey(live: Live) -> None:
 
     # A case is raised by the pipeline; its acknowledgement goes out through the outbox.
     status, twiml = live.text(
-        "I want to make a complaint, the grass in the park hasn't been cut for months"
+        "I want to make a complaint, the grass in the park hasn't been cut for months "
+        "and I'd like it cut this week"
     )
     assert status == 200 and "<Message>" not in twiml
     reply = live.last_reply()
