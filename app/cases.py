@@ -68,8 +68,9 @@ def start_case(
     """
     today = calendar.today(now)
     specs = clocks.starting(case_type, case.stage)
-    case.sla_due_at = clocks.due_if_started(specs, today, calendar)
-    family = [Belonging(clocks.start(spec, UNLINKED, today, calendar)) for spec in specs]
+    # The moment matters for a clock in hours: an emergency's hour runs from the message.
+    case.sla_due_at = clocks.due_if_started(specs, today, calendar, at=now)
+    family = [Belonging(clocks.start(spec, UNLINKED, today, calendar, at=now)) for spec in specs]
     flagged = flags_set_event(case, actor)
     if flagged is not None:
         family.append(Belonging(flagged, link="subject_id"))

